@@ -1,0 +1,3 @@
+package io.microllm.spi;
+
+public enum DeviceKind { CPU, GPU, ACCELERATOR }
