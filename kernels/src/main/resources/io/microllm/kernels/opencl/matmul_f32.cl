@@ -1,0 +1,10 @@
+// F32 weights (GGUF type 0): one field, 4-byte floats. Included before matmul.cl.
+#define HAS_DECODE1
+
+inline void decode32(W_PARAMS, ulong e, float16* lo, float16* hi) {
+    const global float* p = (const global float*) (w + at.s0) + e;
+    *lo = vload16(0, p);
+    *hi = vload16(1, p);
+}
+
+inline float decode1(W_PARAMS, ulong e) { return ((const global float*) (w + at.s0))[e]; }

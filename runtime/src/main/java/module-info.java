@@ -1,0 +1,12 @@
+/** The microllm runtime: GGUF loading, tokenizers, the llama-family forward pass and sampling. */
+module io.microllm.runtime {
+    requires transitive io.microllm.spi;
+
+    exports io.microllm.runtime.gguf;
+    exports io.microllm.runtime.tokenizer;
+    exports io.microllm.runtime.exec;
+    exports io.microllm.runtime.model;
+    exports io.microllm.runtime.sampling;
+
+    uses io.microllm.spi.BackendProvider;
+}
