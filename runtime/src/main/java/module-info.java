@@ -1,7 +1,9 @@
 /** The microllm runtime: GGUF loading, tokenizers, the llama-family forward pass and sampling. */
 module io.microllm.runtime {
     requires transitive io.microllm.spi;
+    requires jinjava;
 
+    exports io.microllm.runtime.chat;
     exports io.microllm.runtime.gguf;
     exports io.microllm.runtime.tokenizer;
     exports io.microllm.runtime.exec;
