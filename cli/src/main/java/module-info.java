@@ -1,6 +1,7 @@
 /** The microllm command line. */
 module io.microllm.cli {
     requires io.microllm.spi;
+    requires io.microllm.runtime;
     requires info.picocli;
     opens io.microllm.cli to info.picocli;
 }
