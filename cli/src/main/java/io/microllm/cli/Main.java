@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code microllm} command. Errors are one line on stderr; {@code --verbose} adds the stack trace. */
 @Command(name = "microllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run micro LLMs (quantized GGUF models) on CPU, OpenCL and TornadoVM devices.",
-        subcommands = {DevicesCommand.class, GenerateCommand.class, ChatCommand.class, TokenizeCommand.class,
+        subcommands = {DevicesCommand.class, ConformanceCommand.class, GenerateCommand.class, ChatCommand.class, TokenizeCommand.class,
                 PerplexityCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
