@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * usable device, or the run fails.
  */
 public abstract class BackendConformanceTests {
-    public static final String REQUIRE_PROPERTY = "microllm.conformance.require";
+    public static final String REQUIRE_PROPERTY = "microllm.require";
 
     /** The provider under test. */
     protected abstract BackendProvider provider();

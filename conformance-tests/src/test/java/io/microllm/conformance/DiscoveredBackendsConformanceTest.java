@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * The suite on every backend this machine's class path provides (ServiceLoader): each usable device runs every case,
  * and its support matrix goes to target/conformance/&lt;backend&gt;.csv. Devices with score 0 are SKIPPED with their
- * reason, or FAIL when -Dmicrollm.conformance.require names their provider (CI sets "cpu,opencl").
+ * reason, or FAIL when -Dmicrollm.require names their provider (CI sets "cpu,opencl").
  */
 class DiscoveredBackendsConformanceTest {
 

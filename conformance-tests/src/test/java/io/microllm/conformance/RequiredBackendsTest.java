@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An absent device is SKIPPED loudly, unless -Dmicrollm.conformance.require names its provider: then it FAILS. */
+/** An absent device is SKIPPED loudly, unless -Dmicrollm.require names its provider: then it FAILS. */
 class RequiredBackendsTest {
     private static final Path NOWHERE = Path.of("target", "conformance-test-unused");
 
