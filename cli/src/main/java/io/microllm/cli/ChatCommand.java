@@ -35,6 +35,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        GenerationOptions options = GenerationOptions.of(maxTokens).withSampler(sampling.config());   // bad flags fail before loading
         try (Model model = modelArgs.load()) {
             Reports.loaded(err, modelArgs.model, model);
             Tokenizer tok = model.tokenizer();
@@ -58,7 +59,7 @@ final class ChatCommand implements Callable<Integer> {
                 }
                 // The template writes BOS itself when the model uses one, so the prompt is tokenized without adding it.
                 int[] ids = tok.encode(prompt, false);
-                Generation g = model.generate(ids, GenerationOptions.of(maxTokens).withSampler(sampling.config()),
+                Generation g = model.generate(ids, options,
                         t -> { out.print(t); out.flush(); });
                 out.println();
                 messages.add(new ChatTemplate.Message("assistant", g.text()));

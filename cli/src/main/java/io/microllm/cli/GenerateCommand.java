@@ -48,10 +48,11 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String text = prompt.text != null ? prompt.text : Files.readString(prompt.file);
+        // Built before loading, so a bad sampling flag fails at once.
+        GenerationOptions options = GenerationOptions.of(maxTokens).withSampler(sampling.config())
+                .withStopStrings(stop).withIgnoreEos(ignoreEos);
         try (Model model = modelArgs.load()) {
             Reports.loaded(err, modelArgs.model, model);
-            GenerationOptions options = GenerationOptions.of(maxTokens).withSampler(sampling.config())
-                    .withStopStrings(stop).withIgnoreEos(ignoreEos);
             TokenListener listener = ids ? TokenListener.none() : t -> { out.print(t); out.flush(); };
             Generation g = model.generate(text, options, listener);
             if (ids) {

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -53,6 +54,7 @@ public final class GgufFile implements AutoCloseable {
      * @throws IOException         if it cannot be read
      */
     public static GgufFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) throw new GgufFormatException(path, 0, "is a directory, not a GGUF file");
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);

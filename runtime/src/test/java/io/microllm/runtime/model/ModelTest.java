@@ -10,10 +10,10 @@ import io.microllm.runtime.sampling.SamplerConfig;
 import io.microllm.runtime.tokenizer.StreamingDecoder;
 import io.microllm.spi.Backend;
 import io.microllm.spi.TensorType;
-import io.microllm.spi.Backends;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,8 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Generation features on the reference models, checked against llama.cpp's greedy tokens. */
+/**
+ * Generation features on the reference models, checked against llama.cpp's greedy tokens. The parameterized tests
+ * run on every backend found (see {@link TestBackend}); the others test runtime logic on the default test backend.
+ */
 class ModelTest {
+    private static final String ON_EVERY_BACKEND = "io.microllm.runtime.model.TestBackend#all";
     private static final GenerationOptions GREEDY_32 = new GenerationOptions(SamplerConfig.greedy(), 32, List.of(), true);
 
     private static Object greedyCase(String preset, int prompt) {
@@ -61,21 +65,23 @@ class ModelTest {
         }
     }
 
-    @Test
-    void smallBatchesAndAnF32CacheGiveTheSameTokens() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void smallBatchesAndAnF32CacheGiveTheSameTokens(TestBackend backend) {
         // A batch of 5 splits the prompt into several forward passes; the F32 cache exercises the other Copy path.
         ModelOptions options = ModelOptions.defaults().withBatchSize(5).withKvCacheType(TensorType.F32);
         for (String preset : ReferenceData.PRESETS) {
-            try (Model m = ReferenceData.load(preset, "F32", options)) {
+            try (Model m = backend.load(preset, "F32", options)) {
                 Object g = greedyCase(preset, 1);
                 assertArrayEquals(Json.ints(g, "tokens"), m.generate(Json.ints(g, "prompt_ids"), GREEDY_32, TokenListener.none()).tokens());
             }
         }
     }
 
-    @Test
-    void aContinuedPromptReusesTheKvCache() {
-        try (Model m = ReferenceData.load("llama-spm-peaked", "Q8_0", ModelOptions.defaults())) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void aContinuedPromptReusesTheKvCache(TestBackend backend) {
+        try (Model m = backend.load("llama-spm-peaked", "Q8_0", ModelOptions.defaults())) {
             Object g = greedyCase("llama-spm-peaked", 0);
             int[] prompt = Json.ints(g, "prompt_ids"), want = Json.ints(g, "tokens");
             GenerationOptions eight = new GenerationOptions(SamplerConfig.greedy(), 8, List.of(), true);
@@ -117,9 +123,10 @@ class ModelTest {
         }
     }
 
-    @Test
-    void aSeedReproducesASampledGeneration() {
-        try (Model m = ReferenceData.load("qwen3-peaked", "Q4_K", ModelOptions.defaults())) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void aSeedReproducesASampledGeneration(TestBackend backend) {
+        try (Model m = backend.load("qwen3-peaked", "Q4_K", ModelOptions.defaults())) {
             GenerationOptions sampled = new GenerationOptions(SamplerConfig.defaults().withTemperature(2f).withSeed(42), 16, List.of(), true);
             Generation a = m.generate("Once upon a time", sampled, TokenListener.none());
             Generation b = m.generate("Once upon a time", sampled, TokenListener.none());
@@ -128,14 +135,15 @@ class ModelTest {
         }
     }
 
-    @Test
-    void perplexityDoesNotDependOnTheBatchSize() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void perplexityDoesNotDependOnTheBatchSize(TestBackend backend) {
         int[] ids = Arrays.copyOf(ReferenceData.excerptIds("qwen3-peaked"), 200);
         double whole, split;
-        try (Model m = ReferenceData.load("qwen3-peaked", "F16", ModelOptions.defaults())) {
+        try (Model m = backend.load("qwen3-peaked", "F16", ModelOptions.defaults())) {
             whole = Perplexity.evaluate(m, ids, 100).perplexity();
         }
-        try (Model m = ReferenceData.load("qwen3-peaked", "F16", ModelOptions.defaults().withBatchSize(13))) {
+        try (Model m = backend.load("qwen3-peaked", "F16", ModelOptions.defaults().withBatchSize(13))) {
             split = Perplexity.evaluate(m, ids, 100).perplexity();
         }
         assertEquals(whole, split, whole * 1e-4);
@@ -193,25 +201,31 @@ class ModelTest {
     }
 
     @Test
-    void loadsThroughBackendDiscovery() throws Exception {
+    void anUnknownBackendIsNamed() {
         Path file = ReferenceData.model("llama-spm-peaked", "Q4_K");
         var unknown = assertThrows(IllegalArgumentException.class, () -> Model.load(file, ModelOptions.defaults().withBackend("nosuch")));
         assertTrue(unknown.getMessage().contains("unknown backend 'nosuch'"), unknown.getMessage());
-        boolean cpu = Backends.discover().ranked().stream().anyMatch(d -> d.provider().equals("cpu"));
-        if (!cpu) System.err.println("*** loadsThroughBackendDiscovery: no usable cpu backend on the class path, discovery not exercised");
-        Assumptions.assumeTrue(cpu, "no usable cpu backend on the class path");
-        try (Model m = Model.load(file, ModelOptions.defaults().withBackend("cpu").withThreads(2))) {
+    }
+
+    /** The path the CLI takes: Model.load(file, options) with --backend NAME, through ServiceLoader discovery. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void loadsThroughBackendDiscovery(TestBackend backend) throws Exception {
+        backend.requireUsable();
+        Path file = ReferenceData.model("llama-spm-peaked", "Q4_K");
+        try (Model m = Model.load(file, ModelOptions.defaults().withBackend(backend.name()).withThreads(2))) {
             Object g = Json.list(ReferenceData.expected("llama-spm-peaked", "Q4_K"), "greedy").get(1);
             Generation r = m.generate(Json.ints(g, "prompt_ids"), GREEDY_32, TokenListener.none());
             assertArrayEquals(Json.ints(g, "tokens"), r.tokens());
-            assertTrue(r.placement().backends().getFirst().startsWith("cpu:"), r.placement().format());
+            assertEquals(backend.device().qualifiedId(), r.placement().backends().getFirst(), r.placement().format());
             assertEquals(0, r.placement().fallbackOps(), r.placement().format());
         }
     }
 
-    @Test
-    void aPromptThatFillsTheContextIsRefused() {
-        try (Model m = ReferenceData.load("llama-spm-peaked", "Q4_0", ModelOptions.defaults().withContextLength(16))) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ON_EVERY_BACKEND)
+    void aPromptThatFillsTheContextIsRefused(TestBackend backend) {
+        try (Model m = backend.load("llama-spm-peaked", "Q4_0", ModelOptions.defaults().withContextLength(16))) {
             assertEquals(16, m.contextLength());
             int[] prompt = new int[16];
             var e = assertThrows(IllegalArgumentException.class, () -> m.generate(prompt, GREEDY_32, TokenListener.none()));

@@ -5,11 +5,11 @@ import io.microllm.runtime.gguf.GgufTensorInfo;
 import io.microllm.runtime.gguf.GgufWriter;
 import io.microllm.runtime.sampling.SamplerConfig;
 import io.microllm.spi.TensorType;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Model features the reference files do not have, on rewritten copies of them: qwen2 (Q/K/V biases, no Q/K norm),
- * an untied output matrix, rope_freqs factors and linear RoPE scaling.
+ * an untied output matrix, rope_freqs factors and linear RoPE scaling. They run on every backend found (see
+ * {@link TestBackend}): each needs an op variant the reference files never use (MatMul bias, RoPE frequency factors).
  */
 class ModelVariantsTest {
     @TempDir
@@ -37,12 +38,13 @@ class ModelVariantsTest {
     /** Relative tolerance for "the same computation": a multi-threaded backend may sum in another order each run. */
     private static final double SAME = 1e-5;
 
-    @Test
-    void qwen2WithZeroBiasesIsQwen3WithoutQkNorm() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.microllm.runtime.model.TestBackend#all")
+    void qwen2WithZeroBiasesIsQwen3WithoutQkNorm(TestBackend backend) throws IOException {
         // The testdata's numpy reference has a "no_qk_norm" variant of qwen3-peaked F32: what qwen2 computes here.
         Map<String, Object> variant = sensitivity("qwen3-peaked", "no_qk_norm");
         Path qwen2 = rewriteAsQwen2(0f);
-        try (Model m = Model.load(qwen2, ModelOptions.defaults(), ReferenceData.backends())) {
+        try (Model m = backend.load(qwen2, ModelOptions.defaults())) {
             assertEquals(Architecture.QWEN2, m.config().architecture());
             for (int p = 0; p < 2; p++) {
                 Object g = Json.list(ReferenceData.expected("qwen3-peaked", "F32"), "greedy").get(p);
@@ -55,42 +57,42 @@ class ModelVariantsTest {
             double want = (Double) variant.get("ppl");
             assertEquals(want, ppl, 0.005 * want, "numpy reference " + want);
         }
-        assertNotEquals(shortPerplexity(qwen2), shortPerplexity(rewriteAsQwen2(0.25f)), "a Q bias must change the result");
+        assertNotEquals(shortPerplexity(backend, qwen2), shortPerplexity(backend, rewriteAsQwen2(0.25f)), "a Q bias must change the result");
     }
 
-    @Test
-    void anUntiedOutputMatrixIsUsed() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.microllm.runtime.model.TestBackend#all")
+    void anUntiedOutputMatrixIsUsed(TestBackend backend) throws IOException {
         Path source = ReferenceData.model("llama-spm-peaked", "Q8_0");
         Path same = rewrite(source, "untied-same", w -> { }, (f, w) -> w.addTensor("output.weight", TensorType.Q8_0,
                 f.tensor("token_embd.weight").ne(), f.data(f.tensor("token_embd.weight"))));
         Path zero = rewrite(source, "untied-zero", w -> { }, (f, w) -> w.addTensor("output.weight", TensorType.F32,
                 f.tensor("token_embd.weight").ne(), ARENA.allocate(4L * 256 * 1024)));
-        double tied = shortPerplexity(source), untied = shortPerplexity(same), zeros = shortPerplexity(zero);
+        double tied = shortPerplexity(backend, source), untied = shortPerplexity(backend, same), zeros = shortPerplexity(backend, zero);
         assertEquals(tied, untied, SAME * tied, "output.weight equal to token_embd must give the same logits");
         assertEquals(1024, zeros, 1e-3, "all-zero logits are uniform over the 1024 tokens");
     }
 
-    @Test
-    void ropeFreqsFactorsDivideTheFrequenciesLikeLinearScaling() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.microllm.runtime.model.TestBackend#all")
+    void ropeFreqsFactorsDivideTheFrequenciesLikeLinearScaling(TestBackend backend) throws IOException {
         Path source = ReferenceData.model("qwen3-peaked", "F32");
         Path ones = rewrite(source, "freqs-1", w -> { }, (f, w) -> w.addTensor("rope_freqs.weight", TensorType.F32, new long[] {64}, constant(64, 1f)));
         Path twos = rewrite(source, "freqs-2", w -> { }, (f, w) -> w.addTensor("rope_freqs.weight", TensorType.F32, new long[] {64}, constant(64, 2f)));
         Path linear = rewrite(source, "linear-2", w -> w.putString("qwen3.rope.scaling.type", "linear").putFloat32("qwen3.rope.scaling.factor", 2f),
                 (f, w) -> { });
-        double plain = shortPerplexity(source);
-        assertEquals(plain, shortPerplexity(ones), SAME * plain);
-        double halved = shortPerplexity(twos);
-        assertEquals(halved, shortPerplexity(linear), SAME * halved);
+        double plain = shortPerplexity(backend, source);
+        assertEquals(plain, shortPerplexity(backend, ones), SAME * plain);
+        double halved = shortPerplexity(backend, twos);
+        assertEquals(halved, shortPerplexity(backend, linear), SAME * halved);
         assertTrue(Math.abs(halved / plain - 1) > 1e-3, "halving every RoPE frequency must matter: " + plain + " vs " + halved);
     }
 
     /** Perplexity over 2 chunks of 64 tokens: enough to tell models apart, quick on any backend. */
-    private static double shortPerplexity(Path model) {
-        try (Model m = Model.load(model, ModelOptions.defaults(), ReferenceData.backends())) {
+    private static double shortPerplexity(TestBackend backend, Path model) {
+        try (Model m = backend.load(model, ModelOptions.defaults())) {
             String preset = m.config().architecture() == Architecture.LLAMA ? "llama-spm-peaked" : "qwen3-peaked";
             return Perplexity.evaluate(m, Arrays.copyOf(ReferenceData.excerptIds(preset), 128), 64).perplexity();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
