@@ -42,6 +42,12 @@ class OpValidationTest {
     }
 
     @Test
+    void nullRequiredTensorIsAClearError() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new Op.Silu(null, f32(1, 4)).validate());
+        assertEquals("Silu: a required tensor is null", e.getMessage());
+    }
+
+    @Test
     void inputsAndOutputFollowRecordComponents() {
         var w = TensorSpec.of(TensorType.F16, 8, 4);
         var x = f32(1, 4);

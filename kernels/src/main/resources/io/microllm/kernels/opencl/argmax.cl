@@ -1,6 +1,8 @@
 // Argmax per row of x [n, d] into dst I32 [1, n]; ties go to the first index, NaN is never picked (a row without
 // any value above -inf gives 0).
 
+#ifdef ROW_KERNELS
+
 // CPU shape: one row per work-item; global size rows rounded up to the local size.
 kernel void argmax_rows(global const float* x, ulong xOff, uint rows, uint cols, global int* dst, ulong dstOff) {
     uint r = get_global_id(0);
@@ -16,6 +18,8 @@ kernel void argmax_rows(global const float* x, ulong xOff, uint rows, uint cols,
     }
     dst[dstOff + r] = (int) at;
 }
+
+#else
 
 // GPU shape: one row per work-group; global size rows * WG. Each item keeps its first maximum, then the group
 // reduces (value, index) pairs preferring the larger value and, on ties, the smaller index.
@@ -49,3 +53,5 @@ kernel void argmax_wg(global const float* x, ulong xOff, uint rows, uint cols, g
     }
     if (lid == 0) dst[dstOff + r] = idx[0] == UINT_MAX ? 0 : (int) idx[0];
 }
+
+#endif

@@ -22,6 +22,8 @@ inline float kv_dot(const global float* q, const global uchar* k, ulong e, uint 
     return s;
 }
 
+#ifdef ROW_KERNELS
+
 // CPU shape: work-item (h, i) does the whole head for query row i. Global size: (nHead, n), local size (1, 1).
 kernel void attention_rows(global const float* q, ulong qOff, global const uchar* k, ulong kOff,
                            global const uchar* v, ulong vOff, uint n, uint nHead, uint nKvHead, uint headDim,
@@ -65,6 +67,8 @@ kernel void attention_rows(global const float* q, ulong qOff, global const uchar
     }
 }
 
+#else
+
 // GPU shape: work-group (h, i) of WG items; items split the cache rows for the scores, then the head's dimensions
 // for the weighted sum of v. Global size: (nHead * WG, n), local size (WG, 1).
 kernel void attention_wg(global const float* q, ulong qOff, global const uchar* k, ulong kOff,
@@ -105,3 +109,5 @@ kernel void attention_wg(global const float* q, ulong qOff, global const uchar* 
         out[c] = acc * inv;
     }
 }
+
+#endif

@@ -6,7 +6,8 @@
 // Tensors arrive as a buffer plus an offset argument (elements for activations, bytes for weights) rather than as
 // sub-buffers, whose origin must be aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN: any row of any tensor can be a view.
 //
-// Two kernel shapes exist for most ops, picked by the backend per device class:
+// Two kernel shapes exist for most ops, picked by the backend per device class; a program holds one of them
+// (ROW_KERNELS defined or not), so a device compiles only the kernels it runs:
 //   *_rows: one row (or one output) per work-item, 16-wide vectors inside the work-item. Suits CPU devices, where
 //           a work-group runs as a loop on one core and barriers are expensive.
 //   *_wg:   one row per work-group of WG work-items and a local-memory reduction. Suits GPUs.
@@ -21,6 +22,23 @@
 #define W_PARAMS global const uchar* w, const ulong4 at, const uint4 st
 #define W_ARGS w, at, st
 #define FIELD(f, b) (w + at.s##f + (ulong)(b) * st.s##f)
+
+// fp16 bits to float, exactly (subnormals, infinities and NaN included) with integer operations only. On PoCL,
+// a scalar vload_half goes through a slow library routine (vload_half16 is fine); this costs a few integer ops.
+inline float half_to_float(ushort h) {
+    uint em = h & 0x7fffu;
+    float mag = em < 0x0400u ? (float) em * 0x1p-24f                      // zero and subnormals
+              : em < 0x7c00u ? as_float((em << 13) + 0x38000000u)         // normals: rebias the exponent
+              : as_float((em << 13) | 0x7f800000u);                       // infinities and NaN
+    return as_float(as_uint(mag) | (uint) (h & 0x8000u) << 16);
+}
+
+// The i-th fp16 value of a weight field (scales, mins). The split layout stores them widened to float at upload.
+#ifdef SPLIT_LAYOUT
+#define LOAD_HALF(p, i) (((const global float*) (p))[i])
+#else
+#define LOAD_HALF(p, i) half_to_float(((const global ushort*) (p))[i])
+#endif
 
 inline float hsum16(float16 v) {
     float8 a = v.lo + v.hi;

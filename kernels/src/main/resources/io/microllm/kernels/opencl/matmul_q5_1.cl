@@ -2,18 +2,19 @@
 // low 4 bits of elements j and j + 16; bit j of the 32-bit qh holds the fifth bit of element j.
 // Fields: 0 = quants (16 bytes, GGUF byte 8), 1 = qh (4 bytes, GGUF byte 4), 2 = d then m (2 fp16, GGUF byte 0).
 // Included before matmul.cl.
+#define ONE_SCALE
+#define HAS_MIN
 
-inline void decode32(W_PARAMS, ulong e, float16* lo, float16* hi) {
+inline void block32(W_PARAMS, ulong e, float16* lo, float16* hi, float2* d, float* m) {
     ulong b = e / 32;
     uchar16 q = vload16(0, FIELD(0, b));
     uchar4 h4 = vload4(0, FIELD(1, b));
     uint qh = h4.x | (uint) h4.y << 8 | (uint) h4.z << 16 | (uint) h4.w << 24;
-    const global half* dm = (const global half*) FIELD(2, b);
-    float d = vload_half(0, dm);
-    float m = vload_half(1, dm);
     const uint16 bit = (uint16) (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     uint16 hlo = (((uint16) qh >> bit) & 1u) << 4;
     uint16 hhi = (((uint16) qh >> (bit + 16u)) & 1u) << 4;
-    *lo = fma(convert_float16(convert_uint16(q & (uchar16) 0xF) | hlo), d, m);
-    *hi = fma(convert_float16(convert_uint16(q >> (uchar16) 4) | hhi), d, m);
+    *lo = convert_float16(convert_uint16(q & (uchar16) 0xF) | hlo);
+    *hi = convert_float16(convert_uint16(q >> (uchar16) 4) | hhi);
+    d->x = LOAD_HALF(FIELD(2, b), 0);
+    *m = LOAD_HALF(FIELD(2, b), 1);
 }

@@ -5,14 +5,13 @@
 // Fields: 0 = ql (128 bytes, GGUF byte 0), 1 = qh (64 bytes, GGUF byte 128), 2 = scales (16 int8, GGUF byte 192),
 // 3 = d (fp16, GGUF byte 208). Included before matmul.cl.
 
-inline void decode32(W_PARAMS, ulong e, float16* lo, float16* hi) {
+inline void block32(W_PARAMS, ulong e, float16* lo, float16* hi, float2* d, float* m) {
     ulong b = e / 256;
     uint s = (uint) (e % 256) / 32;
     uint half_ = s / 4, k = s % 4;
     const global uchar* ql = FIELD(0, b) + 64 * half_ + 32 * (k & 1);
     const global uchar* qh = FIELD(1, b) + 32 * half_;
     const global char* sc = (const global char*) FIELD(2, b) + 8 * half_ + 2 * k;
-    float d = vload_half(0, (const global half*) FIELD(3, b));
     uchar16 l0 = vload16(0, ql), l1 = vload16(1, ql);
     if (k >= 2) {
         l0 >>= (uchar16) 4;
@@ -21,6 +20,8 @@ inline void decode32(W_PARAMS, ulong e, float16* lo, float16* hi) {
     uchar shift = (uchar) (2 * k);
     uchar16 h0 = ((vload16(0, qh) >> shift) & (uchar16) 3) << (uchar16) 4;
     uchar16 h1 = ((vload16(1, qh) >> shift) & (uchar16) 3) << (uchar16) 4;
-    *lo = (convert_float16((l0 & (uchar16) 0xF) | h0) - 32.0f) * (d * sc[0]);
-    *hi = (convert_float16((l1 & (uchar16) 0xF) | h1) - 32.0f) * (d * sc[1]);
+    *lo = convert_float16((l0 & (uchar16) 0xF) | h0) - 32.0f;
+    *hi = convert_float16((l1 & (uchar16) 0xF) | h1) - 32.0f;
+    float dd = LOAD_HALF(FIELD(3, b), 0);
+    *d = (float2) (dd * sc[0], dd * sc[1]);
 }

@@ -1,6 +1,8 @@
 // RmsNorm per row: dst = x / sqrt(mean(x²) + eps) · weight (weight optional: hasWeight = 0).
 // dst may be x (in place): a row is fully read before it is written.
 
+#ifdef ROW_KERNELS
+
 // CPU shape: one row per work-item; global size rows rounded up to the local size.
 kernel void rms_norm_rows(global const float* x, ulong xOff, global const float* weight, ulong weightOff, int hasWeight,
                           float eps, uint rows, uint cols, global float* dst, ulong dstOff) {
@@ -26,6 +28,8 @@ kernel void rms_norm_rows(global const float* x, ulong xOff, global const float*
     for (; k < cols; k++) out[k] = hasWeight ? xr[k] * inv * wr[k] : xr[k] * inv;
 }
 
+#else
+
 // GPU shape: one row per work-group; global size rows * WG.
 kernel void rms_norm_wg(global const float* x, ulong xOff, global const float* weight, ulong weightOff, int hasWeight,
                         float eps, uint rows, uint cols, global float* dst, ulong dstOff) {
@@ -39,3 +43,5 @@ kernel void rms_norm_wg(global const float* x, ulong xOff, global const float* w
     float inv = 1.0f / sqrt(wg_sum(ss, red) / cols + eps);
     for (uint k = lid; k < cols; k += WG) out[k] = hasWeight ? xr[k] * inv * weight[weightOff + k] : xr[k] * inv;
 }
+
+#endif

@@ -1,5 +1,7 @@
 // Softmax per row: dst = softmax(scale · x). -inf inputs (masks) give 0; dst may be x (in place).
 
+#ifdef ROW_KERNELS
+
 // CPU shape: one row per work-item; global size rows rounded up to the local size.
 kernel void softmax_rows(global const float* x, ulong xOff, float scale, uint rows, uint cols,
                          global float* dst, ulong dstOff) {
@@ -18,6 +20,8 @@ kernel void softmax_rows(global const float* x, ulong xOff, float scale, uint ro
     float inv = 1.0f / sum;
     for (uint k = 0; k < cols; k++) out[k] *= inv;
 }
+
+#else
 
 // GPU shape: one row per work-group; global size rows * WG.
 kernel void softmax_wg(global const float* x, ulong xOff, float scale, uint rows, uint cols,
@@ -39,3 +43,5 @@ kernel void softmax_wg(global const float* x, ulong xOff, float scale, uint rows
     float inv = 1.0f / wg_sum(sum, red);
     for (uint k = lid; k < cols; k += WG) out[k] *= inv;
 }
+
+#endif
