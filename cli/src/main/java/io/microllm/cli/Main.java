@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "microllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run micro LLMs (quantized GGUF models) on CPU, OpenCL and TornadoVM devices.",
         subcommands = {DevicesCommand.class, ConformanceCommand.class, GenerateCommand.class, ChatCommand.class, TokenizeCommand.class,
-                PerplexityCommand.class, CommandLine.HelpCommand.class})
+                PerplexityCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")

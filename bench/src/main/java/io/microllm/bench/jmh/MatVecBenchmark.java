@@ -1,0 +1,106 @@
+package io.microllm.bench.jmh;
+
+import io.microllm.backend.cpu.CpuBackendProvider;
+import io.microllm.kernels.quant.Quantize;
+import io.microllm.spi.Backend;
+import io.microllm.spi.BackendOptions;
+import io.microllm.spi.Op;
+import io.microllm.spi.Shape;
+import io.microllm.spi.Tensor;
+import io.microllm.spi.TensorType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One token's mat-vec ({@code MatMul} with x {@code [1, in]}) through the CPU backend, as generation runs it.
+ * Reported as weight bytes read per second: the {@code gigabytes} counter adds the weight tensor's GGUF size
+ * ({@code rows · cols / blockSize · blockBytes}) per op; x (in·4 bytes) and dst are not counted.
+ * Shapes are {@code rows x cols} = {@code out x in}: SmolLM-135M's 576x576 (attention), 1536x576 (FFN up),
+ * 49152x576 (output head), and the 4096x4096 / 16384x4096 of a 7B-class model.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class MatVecBenchmark {
+
+    @Param({"Q8_0", "Q4_0", "Q4_K", "Q6_K", "F16"})
+    public String type;
+
+    @Param({"576x576", "1536x576", "49152x576", "4096x4096", "16384x4096"})
+    public String shape;
+
+    /** Worker threads; 0 = the backend's default, one per physical core. */
+    @Param({"1", "0"})
+    public int threads;
+
+    private Arena arena;
+    private Backend backend;
+    private Op.MatMul matVec;
+    private long weightBytes;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        TensorType t = TensorType.valueOf(type);
+        int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
+        int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
+        CpuBackendProvider provider = new CpuBackendProvider();
+        backend = provider.open(provider.devices().getFirst(), BackendOptions.defaults().withThreads(threads));
+        Random rnd = new Random(42);
+        arena = Arena.ofShared();
+        Tensor w = backend.upload(t, Shape.of(rows, cols), weights(arena, t, rows, cols, rnd));
+        weightBytes = w.byteSize();
+        Tensor x = backend.allocate(TensorType.F32, Shape.of(1, cols));
+        float[] xs = new float[cols];
+        for (int i = 0; i < cols; i++) xs[i] = (float) rnd.nextGaussian();
+        backend.write(x, MemorySegment.ofArray(xs));
+        matVec = new Op.MatMul(w, x, null, backend.allocate(TensorType.F32, Shape.of(1, rows)));
+    }
+
+    /**
+     * rows x cols of {@code type} in GGUF layout: 64 random rows quantized with the reference quantizer and
+     * repeated, so set-up stays fast while every byte the benchmark reads is a distinct address.
+     */
+    static MemorySegment weights(Arena arena, TensorType type, int rows, int cols, Random rnd) {
+        int distinct = Math.min(rows, 64);
+        float[] values = new float[distinct * cols];
+        for (int i = 0; i < values.length; i++) values[i] = (float) rnd.nextGaussian() * 0.05f;
+        byte[] block = Quantize.quantize(type, values);
+        long rowBytes = type.bytes(cols);
+        MemorySegment all = arena.allocate(rowBytes * rows, 64);
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(MemorySegment.ofArray(block), (r % distinct) * rowBytes, all, r * rowBytes, rowBytes);
+        }
+        return all;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        backend.close();
+        arena.close();
+    }
+
+    @Benchmark
+    public void matVec(ByteCounter bytes) {
+        backend.execute(matVec);
+        bytes.add(weightBytes);
+    }
+}
