@@ -1,0 +1,20 @@
+package io.microllm.backend.cpu;
+
+import io.microllm.spi.Shape;
+import io.microllm.spi.Tensor;
+import io.microllm.spi.TensorType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A tensor of one {@link CpuBackend}: GGUF-layout bytes in host memory. Uploaded weights are the caller's own
+ * segment (zero copy); activations live in the backend's arena; views are slices of either.
+ */
+record CpuTensor(CpuBackend owner, TensorType type, Shape shape, MemorySegment data) implements Tensor {
+
+    /** Bytes of one row. */
+    long rowBytes() { return type.bytes(shape.cols()); }
+
+    @Override
+    public String toString() { return "cpu " + type + " " + shape; }
+}
