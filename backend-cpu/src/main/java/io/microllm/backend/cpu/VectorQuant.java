@@ -75,46 +75,51 @@ final class VectorQuant {
 
     /**
      * For the nibble formats: byte q = lo + 16·hi holds element j (lo) and j+16 (hi) of a block, so
-     * lo·x[j] + hi·x[j+16] = q·x[j] + hi·(x[j+16] − 16·x[j]). Storing that second factor in place of x[j+16] saves
-     * masking out lo in every block of every row.
+     * lo·x[j] + hi·x[j+16] = q·x[j] + hi·(x[j+16] − 16·x[j]). Each block of x becomes 48 floats: x[j], that second
+     * factor, and for Q4_0 (centre 8) −8·(x[j] + x[j+16]), which takes the −8 of every quant into the same FMAs.
+     * This saves masking out lo, subtracting 8, and any scalar work in the per-block loop.
      */
-    static void prepareNibbles(MemorySegment x, long xOffset, int n, Activation a) {
-        a.ensure(n);
+    static void prepareNibbles(MemorySegment x, long xOffset, int n, int centre, Activation a) {
+        a.ensure(n / 32 * 48, n / 32);
         float[] v = a.values, sums = a.blockSums;
-        MemorySegment.copy(x, Kernels.F32, xOffset, v, 0, n);
         for (int b = 0; b < n / 32; b++) {
             float sum = 0;
             for (int j = 0; j < 16; j++) {
-                float lo = v[32 * b + j], hi = v[32 * b + 16 + j];
+                float lo = x.get(Kernels.F32, xOffset + 4L * (32 * b + j)), hi = x.get(Kernels.F32, xOffset + 4L * (32 * b + 16 + j));
                 sum += lo + hi;
-                v[32 * b + 16 + j] = hi - 16 * lo;
+                v[48 * b + j] = lo;
+                v[48 * b + 16 + j] = hi - 16 * lo;
+                v[48 * b + 32 + j] = -centre * (lo + hi);
             }
             sums[b] = sum;
         }
     }
 
-    /** One block's Σ nibble·x with x prepared by {@link #prepareNibbles}. */
+    /** One block's Σ quant·x with x prepared by {@link #prepareNibbles}; no inner loop, like {@link #blockQ8_0}. */
     private static FloatVector nibbleDot(MemorySegment w, long q, float[] x, int xb) {
         IntVector v = unsignedBytes(w, q);
-        FloatVector s = toFloats(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xb + 16), toFloats(v).mul(FloatVector.fromArray(F, x, xb)));
-        for (int k = L; k < 16; k += L) {
-            v = unsignedBytes(w, q + k);
-            s = toFloats(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xb + 16 + k), toFloats(v).fma(FloatVector.fromArray(F, x, xb + k), s));
+        FloatVector s = toFloats(v).fma(FloatVector.fromArray(F, x, xb), FloatVector.fromArray(F, x, xb + 32));
+        s = toFloats(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xb + 16), s);
+        if (L == 8) {
+            v = unsignedBytes(w, q + 8);
+            s = toFloats(v).fma(FloatVector.fromArray(F, x, xb + 8), FloatVector.fromArray(F, x, xb + 40).add(s));
+            s = toFloats(v.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xb + 24), s);
         }
         return s;
     }
 
-    /** Σ d·(nibble − 8)·x = Σ d·(Σ nibble·x) − 8·Σ d·blockSum. */
-    static float dotQ4_0(MemorySegment w, long row, Activation x, int blocks) {
-        FloatVector acc = FloatVector.zero(F);
-        float offsets = 0;
-        for (int b = 0; b < blocks; b++) {
-            long o = row + 18L * b;
-            float d = f16(w, o);
-            acc = scaled(nibbleDot(w, o + 2, x.values, 32 * b), d, acc);
-            offsets += d * x.blockSums[b];
+    /** Rows from..to-1 of Q4_0; the row loop lives here, as for Q8_0. */
+    static void matVecQ4_0(MemorySegment w, long rowBytes, int blocks, int from, int to, Activation x,
+                           MemorySegment dst, long dstOffset) {
+        for (int r = from; r < to; r++) {
+            long row = r * rowBytes;
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long o = row + 18L * b;
+                acc = scaled(nibbleDot(w, o + 2, x.values, 48 * b), f16(w, o), acc);
+            }
+            dst.set(Kernels.F32, dstOffset + 4L * r, acc.reduceLanes(VectorOperators.ADD));
         }
-        return acc.reduceLanes(VectorOperators.ADD) - 8 * offsets;
     }
 
     static float dotQ4_1(MemorySegment w, long row, Activation x, int blocks) {
@@ -122,7 +127,7 @@ final class VectorQuant {
         float mins = 0;
         for (int b = 0; b < blocks; b++) {
             long o = row + 20L * b;
-            acc = scaled(nibbleDot(w, o + 4, x.values, 32 * b), f16(w, o), acc);
+            acc = scaled(nibbleDot(w, o + 4, x.values, 48 * b), f16(w, o), acc);
             mins += f16(w, o + 2) * x.blockSums[b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + mins;

@@ -1,9 +1,9 @@
 package io.microllm.bench.jmh;
 
-import io.microllm.backend.cpu.CpuBackendProvider;
 import io.microllm.kernels.quant.Quantize;
 import io.microllm.spi.Backend;
 import io.microllm.spi.BackendOptions;
+import io.microllm.spi.Backends;
 import io.microllm.spi.Op;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
@@ -28,7 +28,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One token's mat-vec ({@code MatMul} with x {@code [1, in]}) through the CPU backend, as generation runs it.
+ * One token's mat-vec ({@code MatMul} with x {@code [1, in]}) through a backend (default cpu; any provider found
+ * through ServiceLoader with {@code -p backend=opencl} or {@code cpu,opencl}), as generation runs it.
  * Reported as weight bytes read per second: the {@code gigabytes} counter adds the weight tensor's GGUF size
  * ({@code rows · cols / blockSize · blockBytes}) per op; x (in·4 bytes) and dst are not counted.
  * Shapes are {@code rows x cols} = {@code out x in}: SmolLM-135M's 576x576 (attention), 1536x576 (FFN up),
@@ -50,7 +51,11 @@ public class MatVecBenchmark {
     @Param({"576x576", "1536x576", "49152x576", "4096x4096", "16384x4096"})
     public String shape;
 
-    /** Worker threads; 0 = the backend's default, one per physical core. */
+    /** A backend choice as {@code --backend} takes it: "cpu", "opencl", "opencl:0.0". */
+    @Param({"cpu"})
+    public String backendName;
+
+    /** Worker threads; 0 = the backend's default, one per physical core (the cpu backend's setting). */
     @Param({"1", "0"})
     public int threads;
 
@@ -64,8 +69,8 @@ public class MatVecBenchmark {
         TensorType t = TensorType.valueOf(type);
         int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
         int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
-        CpuBackendProvider provider = new CpuBackendProvider();
-        backend = provider.open(provider.devices().getFirst(), BackendOptions.defaults().withThreads(threads));
+        Backends backends = Backends.discover();
+        backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
         Random rnd = new Random(42);
         arena = Arena.ofShared();
         Tensor w = backend.upload(t, Shape.of(rows, cols), weights(arena, t, rows, cols, rnd));
@@ -103,6 +108,7 @@ public class MatVecBenchmark {
     @Benchmark
     public void matVec(ByteCounter bytes) {
         backend.execute(matVec);
+        backend.synchronize(); // device backends enqueue: time the finished op
         bytes.add(weightBytes);
     }
 }

@@ -41,14 +41,15 @@ public final class MatVecReport {
         System.out.printf("Date %s, %d CPUs, %s %s, JDK %s%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
         System.out.printf("Read bandwidth (median GB/s): 1 thread %.1f, 2 threads %.1f%n%n", read1, read2);
-        System.out.println("| type | rows x cols | weights MiB | threads | GB/s median (min-max) | % of 1-thread read | % of 2-thread read |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| backend | type | rows x cols | weights MiB | threads | GB/s median (min-max) | % of 1-thread read | % of 2-thread read |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|---:|");
         for (RunResult r : matVecs) {
             var p = r.getParams();
             Result<?> g = r.getSecondaryResults().get("gigabytes");
             double median = median(r);
             int threads = Integer.parseInt(p.getParam("threads"));
-            System.out.printf("| %s | %s | %.1f | %s | %.1f (%.1f-%.1f) | %.0f%% | %.0f%% |%n", p.getParam("type"), p.getParam("shape"),
+            System.out.printf("| %s | %s | %s | %.1f | %s | %.1f (%.1f-%.1f) | %.0f%% | %.0f%% |%n", p.getParam("backendName"),
+                    p.getParam("type"), p.getParam("shape"),
                     weightMiB(p.getParam("type"), p.getParam("shape")), threads == 0 ? "all" : threads,
                     median, g.getStatistics().getMin(), g.getStatistics().getMax(), 100 * median / read1, 100 * median / read2);
         }
