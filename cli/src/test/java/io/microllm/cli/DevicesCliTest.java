@@ -24,6 +24,14 @@ class DevicesCliTest {
         assertTrue(r.outLines().getLast().startsWith("Default: "), r::toString);
     }
 
+    @Test
+    void explainsHowToEnableTornadoVmWhenItIsNotOnTheClassPath() {
+        Cli r = Cli.run("devices");
+        boolean providerPresent = r.outLines().stream().anyMatch(l -> l.startsWith("| tornado") && !l.contains("not installed: install"));
+        if (providerPresent) return; // the TornadoVM backend is on this class path: its own row speaks for it
+        assertTrue(r.outLines().stream().anyMatch(l -> l.startsWith("| tornado") && l.contains("set TORNADOVM_HOME")), r::toString);
+    }
+
     private static List<String> cells(String row) {
         return Arrays.stream(row.substring(1, row.length() - 1).split("\\|")).map(String::strip).toList();
     }
