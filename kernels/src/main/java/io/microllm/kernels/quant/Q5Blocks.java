@@ -51,15 +51,7 @@ final class Q5Blocks {
     /** quantize_row_q5_0_ref: d = -max/16 where max is the value of largest magnitude. */
     static void quantize0(float[] src, int srcOffset, MemorySegment dst, long offset, int blocks) {
         for (int b = 0; b < blocks; b++, offset += BYTES_0, srcOffset += QK) {
-            float amax = 0;
-            float max = 0;
-            for (int j = 0; j < QK; j++) {
-                float v = src[srcOffset + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Rounding.largestMagnitude(src, srcOffset, QK);
             float d = max / -16;
             float id = d != 0 ? 1.0f / d : 0.0f;
             putF16(dst, offset, d);

@@ -17,4 +17,16 @@ final class Rounding {
         int bits = Float.floatToRawIntBits(x + 12582912.0f);
         return (bits & 0x007FFFFF) - 0x00400000;
     }
+
+    /** The value of largest magnitude in src[from..from+n), sign kept; the first one wins ties (as in ggml). */
+    static float largestMagnitude(float[] src, int from, int n) {
+        float amax = 0, max = 0;
+        for (int j = from; j < from + n; j++) {
+            if (amax < Math.abs(src[j])) {
+                amax = Math.abs(src[j]);
+                max = src[j];
+            }
+        }
+        return max;
+    }
 }
