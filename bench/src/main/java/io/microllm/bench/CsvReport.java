@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
 /** The results as CSV (RFC 4180), one line per row, unrounded: for spreadsheets and plots across machines. */
 public final class CsvReport {
     public static final List<String> COLUMNS = List.of("date", "cpu", "model", "type", "backend", "device", "device_name", "threads",
-            "prompt_tokens", "generated_tokens", "repetitions", "pp_median", "pp_stdev", "pp_min", "pp_max", "tg_median", "tg_stdev",
-            "tg_min", "tg_max", "read_bandwidth_bytes_per_s", "bytes_per_token", "tg_limit", "tg_percent_of_limit",
+            "prompt_tokens", "generated_tokens", "repetitions", "load_s", "pp_median", "pp_stdev", "pp_min", "pp_max", "tg_median",
+            "tg_stdev", "tg_min", "tg_max", "read_bandwidth_bytes_per_s", "bytes_per_token", "tg_limit", "tg_percent_of_limit",
             "pp_vs_llamacpp", "tg_vs_llamacpp", "note", "error");
 
     private CsvReport() {}
@@ -27,7 +27,7 @@ public final class CsvReport {
         for (BenchRow row : r.rows()) {
             List<String> cells = new ArrayList<>(List.of(r.date().toString(), r.machine().cpu(), row.model().label(), row.model().type(),
                     row.backend(), row.device(), row.deviceName(), "" + row.threads(), "" + s.promptTokens(), "" + s.generatedTokens(),
-                    "" + s.repetitions()));
+                    "" + s.repetitions(), value(row.loadSeconds())));
             for (Stats st : new Stats[] {row.prompt(), row.generation()}) {
                 if (st == null) cells.addAll(List.of("", "", "", ""));
                 else cells.addAll(List.of("" + st.median(), "" + st.stdev(), "" + st.min(), "" + st.max()));

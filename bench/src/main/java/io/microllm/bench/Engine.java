@@ -9,6 +9,12 @@ interface Engine extends AutoCloseable {
      */
     RunTimes run(int[] prompt, int tokens);
 
+    /**
+     * Milliseconds the engine took to load the model and become ready to run it; kept apart from the measured runs,
+     * which come after it and after the warm-up runs.
+     */
+    long loadMillis();
+
     /** Anything a reader of the results should know about the last run (ops that fell back to another device), or "". */
     default String note() { return ""; }
 

@@ -227,13 +227,14 @@ public final class HardwareBench {
         double bw = host ? bandwidth.stream().filter(b -> b.threads() == lane.threads()).findFirst().orElseThrow().bestBytesPerSecond() : 0;
         long bytesPerToken = g.model().bytesPerToken(settings.promptTokens() + settings.generatedTokens() / 2);
         String note = engine == null ? "" : engine.note();
+        long loadMillis = engine == null ? -1 : engine.loadMillis();
         if (error != null || runs.isEmpty()) {
-            return new BenchRow(g.model(), backend, device, name, lane.threads(), null, null, bw, bytesPerToken, note,
+            return new BenchRow(g.model(), backend, device, name, lane.threads(), loadMillis, null, null, bw, bytesPerToken, note,
                     error != null ? error : "no runs");
         }
         Stats pp = Stats.of(runs.stream().mapToDouble(RunTimes::promptPerSecond).toArray());
         Stats tg = Stats.of(runs.stream().mapToDouble(RunTimes::generationPerSecond).toArray());
-        return new BenchRow(g.model(), backend, device, name, lane.threads(), pp, tg, bw, bytesPerToken, note, null);
+        return new BenchRow(g.model(), backend, device, name, lane.threads(), loadMillis, pp, tg, bw, bytesPerToken, note, null);
     }
 
     private String what(Group g, Lane lane, String step) {

@@ -27,7 +27,8 @@ public final class JsonReport {
         List<String> rows = new ArrayList<>();
         for (BenchRow row : r.rows()) {
             rows.add(object("model", row.model().label(), "type", row.model().type(), "backend", row.backend(), "device", row.device(),
-                    "device_name", row.deviceName(), "threads", row.threads(), "pp", stats(row.prompt()), "tg", stats(row.generation()),
+                    "device_name", row.deviceName(), "threads", row.threads(), "load_s", value(row.loadSeconds()),
+                    "pp", stats(row.prompt()), "tg", stats(row.generation()),
                     "read_bandwidth_bytes_per_s", row.readBandwidth() > 0 ? row.readBandwidth() : null, "bytes_per_token", row.bytesPerToken(),
                     "tg_limit", value(row.generationLimit()), "tg_percent_of_limit", value(row.percentOfLimit()),
                     "pp_vs_llamacpp", value(r.promptRatio(row)), "tg_vs_llamacpp", value(r.generationRatio(row)),

@@ -31,9 +31,11 @@ final class LlamaCppPeer implements Engine {
     private static final String UNAVAILABLE = probe();
 
     private final LlamaModel model;
+    private final long loadMillis;
 
     LlamaCppPeer(Path file, String architecture, int threads, int contextLength) {
         if (UNAVAILABLE != null) throw new IllegalStateException(UNAVAILABLE);
+        long start = System.nanoTime();
         try {
             model = new LlamaModel(new ModelParameters().setModel(file.toString()).setThreads(threads).setThreadsBatch(threads)
                     .setCtxSize(contextLength).disableLog());
@@ -41,6 +43,7 @@ final class LlamaCppPeer implements Engine {
             throw new IllegalStateException(NAME + " (" + description() + ") could not load " + file.getFileName() + ": " + e.getMessage()
                     + (architecture.equals("qwen3") ? " (its llama.cpp predates the qwen3 architecture)" : ""), e);
         }
+        loadMillis = (System.nanoTime() - start) / 1_000_000;
     }
 
     /** Null when the native library loads on this machine, otherwise the exact reason it does not. */
@@ -105,6 +108,10 @@ final class LlamaCppPeer implements Engine {
             throw new IllegalStateException(description() + " changed: cannot pass the prompt as token ids (" + e + ")", e);
         }
     }
+
+    /** The model load and context set-up, timed around the constructor: llama.cpp runs no warm-up token there. */
+    @Override
+    public long loadMillis() { return loadMillis; }
 
     @Override
     public void close() { model.close(); }

@@ -62,6 +62,10 @@ final class MicrollmEngine implements Engine {
         return new GenerationOptions(SamplerConfig.greedy(), tokens, List.of(), true);
     }
 
+    /** {@link Model#loadMillis}: open, weights uploaded, kernels compiled or planned, one warm-up token. */
+    @Override
+    public long loadMillis() { return model.loadMillis(); }
+
     @Override
     public String note() { return note; }
 

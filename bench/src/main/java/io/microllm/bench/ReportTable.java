@@ -27,7 +27,7 @@ public final class ReportTable {
 
     public List<String> header() {
         BenchSettings s = report.settings();
-        List<String> h = new ArrayList<>(List.of("model", "type", "backend", "device", "threads",
+        List<String> h = new ArrayList<>(List.of("model", "type", "backend", "device", "threads", "load s",
                 "pp" + s.promptTokens() + " t/s", "tg" + s.generatedTokens() + " t/s", "tg % of BW limit"));
         if (withPeer) h.addAll(List.of("pp vs llama.cpp", "tg vs llama.cpp"));
         if (withNotes) h.add("note");
@@ -38,7 +38,7 @@ public final class ReportTable {
         List<List<String>> rows = new ArrayList<>();
         for (BenchRow r : report.rows()) {
             List<String> cells = new ArrayList<>(List.of(r.model().label(), r.model().type(), r.backend(), r.device(), Integer.toString(r.threads()),
-                    r.ok() ? r.prompt().format() : "-", r.ok() ? r.generation().format() : "-", limit(r)));
+                    seconds(r.loadSeconds()), r.ok() ? r.prompt().format() : "-", r.ok() ? r.generation().format() : "-", limit(r)));
             if (withPeer) {
                 cells.add(ratio(report.promptRatio(r)));
                 cells.add(ratio(report.generationRatio(r)));
@@ -78,6 +78,8 @@ public final class ReportTable {
                         + "%d measured run%s per row after %d warm-up, median ± standard deviation%s",
                 s.promptTokens(), s.promptTokens(), s.generatedTokens(), s.generatedTokens(), s.repetitions(), s.repetitions() == 1 ? "" : "s",
                 s.warmups(), r.peer() == null ? "" : "; peer: llama.cpp through " + r.peer() + ", same prompt ids and threads, runs alternating"));
+        lines.add("load s = loading the model, before and apart from the runs (microllm: open, weights to the device, kernels compiled, "
+                + "one warm-up token" + (r.peer() == null ? "" : "; llama.cpp: model and context set-up") + ")");
         lines.add("tg % of BW limit = tg / (read bandwidth at the row's threads / bytes read per token)");
         return lines;
     }
@@ -117,6 +119,8 @@ public final class ReportTable {
         if (pct.isEmpty()) return "-";
         return String.format(Locale.ROOT, "%.0f %% of %.0f", pct.getAsDouble(), r.generationLimit().getAsDouble());
     }
+
+    private static String seconds(OptionalDouble s) { return s.isPresent() ? String.format(Locale.ROOT, "%.2f", s.getAsDouble()) : "-"; }
 
     private static String ratio(OptionalDouble r) { return r.isPresent() ? String.format(Locale.ROOT, "%.2f", r.getAsDouble()) : "-"; }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,7 @@ class HardwareBenchTest {
             assertEquals(2, r.prompt().samples().length);
             assertTrue(r.prompt().median() > 0 && r.generation().median() > 0);
             assertTrue(r.readBandwidth() > 0 && r.generationLimit().isPresent() && r.percentOfLimit().isPresent());
+            assertTrue(r.loadMillis() >= 0 && r.loadSeconds().isPresent(), "every loaded engine reports its load time");
         }
         assertEquals(List.of(1, 2), report.rows().stream().map(BenchRow::threads).toList());
         assertEquals(List.of(1, 2), report.bandwidth().stream().map(BandwidthProbe.Bandwidth::threads).toList());
@@ -92,12 +94,15 @@ class HardwareBenchTest {
     @Test
     void tableHasTheExpectedColumns() {
         ReportTable t = new ReportTable(report);
-        assertEquals(List.of("model", "type", "backend", "device", "threads", "pp8 t/s", "tg4 t/s", "tg % of BW limit"), t.header());
+        assertEquals(List.of("model", "type", "backend", "device", "threads", "load s", "pp8 t/s", "tg4 t/s", "tg % of BW limit"), t.header());
         List<List<String>> rows = t.rows();
         assertEquals(2, rows.size());
         assertEquals(List.of("tiny (synthetic)", "Q8_0", "cpu", "0", "1"), rows.getFirst().subList(0, 5));
-        assertTrue(rows.getFirst().get(5).matches("\\d+\\.\\d ± \\d+\\.\\d"), rows.getFirst().get(5));
-        assertTrue(rows.getFirst().get(7).matches("\\d+ % of \\d+"), rows.getFirst().get(7));
+        BenchRow first = report.rows().getFirst();
+        assertEquals(String.format(Locale.ROOT, "%.2f", first.loadMillis() / 1e3), rows.getFirst().get(5));
+        assertTrue(rows.getFirst().get(6).matches("\\d+\\.\\d ± \\d+\\.\\d"), rows.getFirst().get(6));
+        assertTrue(rows.getFirst().get(8).matches("\\d+ % of \\d+"), rows.getFirst().get(8));
+        assertTrue(t.preamble().stream().anyMatch(l -> l.startsWith("load s = ") && l.contains("kernels compiled")));
         assertTrue(t.preamble().stream().anyMatch(l -> l.startsWith("Read bandwidth") && l.contains("GB/s")));
         assertTrue(t.preamble().stream().anyMatch(l -> l.contains("SYNTHETIC")), "says plainly that the weights are synthetic");
         assertTrue(t.summary().stream().anyMatch(l -> l.startsWith("Fastest for tiny (synthetic) Q8_0: cpu:0")));
@@ -110,7 +115,7 @@ class HardwareBenchTest {
         String json = Files.readString(file);
         assertTrue(json.startsWith("{\"date\": \""), json);
         for (String key : List.of("\"machine\"", "\"settings\"", "\"bandwidth\"", "\"best_bytes_per_s\"", "\"models\"", "\"rows\"",
-                "\"pp\"", "\"tg\"", "\"median\"", "\"stdev\"", "\"samples\"", "\"tg_limit\"", "\"tg_percent_of_limit\"", "\"tg_vs_llamacpp\": null")) {
+                "\"load_s\": " + report.rows().getFirst().loadMillis() / 1e3, "\"pp\"", "\"tg\"", "\"median\"", "\"stdev\"", "\"samples\"", "\"tg_limit\"", "\"tg_percent_of_limit\"", "\"tg_vs_llamacpp\": null")) {
             assertTrue(json.contains(key), key + " missing in " + json);
         }
         assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count());
@@ -124,9 +129,12 @@ class HardwareBenchTest {
         List<String> lines = Files.readAllLines(file);
         assertEquals(1 + report.rows().size(), lines.size());
         assertEquals(CsvReport.COLUMNS, Arrays.asList(lines.getFirst().split(",")));
-        assertTrue(CsvReport.COLUMNS.containsAll(List.of("backend", "device", "type", "threads", "pp_median", "tg_median", "tg_percent_of_limit")));
-        for (String line : lines.subList(1, lines.size())) {
-            assertTrue(line.contains(",tiny (synthetic),Q8_0,cpu,0,"), line);
+        assertTrue(CsvReport.COLUMNS.containsAll(List.of("backend", "device", "type", "threads", "load_s", "pp_median", "tg_median", "tg_percent_of_limit")));
+        assertEquals(CsvReport.COLUMNS.indexOf("repetitions") + 1, CsvReport.COLUMNS.indexOf("load_s"));
+        for (int i = 1; i < lines.size(); i++) {
+            assertTrue(lines.get(i).contains(",tiny (synthetic),Q8_0,cpu,0,"), lines.get(i));
+            String repetitionsThenLoad = ",2," + report.rows().get(i - 1).loadMillis() / 1e3 + ",";
+            assertTrue(lines.get(i).contains(repetitionsThenLoad), lines.get(i));
         }
     }
 

@@ -40,7 +40,8 @@ class LlamaCppPeerTest {
         assertTrue(report.promptRatio(microllm).isPresent());
         assertTrue(report.peer().startsWith("de.kherud:llama "), report.peer());
         ReportTable t = new ReportTable(report);
-        assertEquals(List.of("pp vs llama.cpp", "tg vs llama.cpp"), t.header().subList(8, 10));
+        assertEquals(List.of("pp vs llama.cpp", "tg vs llama.cpp"), t.header().subList(9, 11));
+        assertTrue(peer.loadSeconds().isPresent() && peer.loadMillis() >= 0, "the peer's load is timed too");
         assertTrue(t.summary().stream().anyMatch(l -> l.startsWith("Generation vs llama.cpp: ")));
     }
 }

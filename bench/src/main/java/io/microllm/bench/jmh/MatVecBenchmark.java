@@ -29,13 +29,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One token's mat-vec ({@code MatMul} with x {@code [1, in]}) through a backend (default cpu; any provider found
- * through ServiceLoader with {@code -p backend=opencl} or {@code cpu,opencl}), as generation runs it.
+ * through ServiceLoader with {@code -p backendName=opencl} or {@code cpu,opencl,tornado}; tornado needs TornadoVM's
+ * JVM flags in the fork, which {@code bench/jmh} adds), as generation runs it.
  * Reported as weight bytes read per second: the {@code gigabytes} counter adds the weight tensor's GGUF size
  * ({@code rows · cols / blockSize · blockBytes}) per op; x (in·4 bytes) and dst are not counted.
  * Shapes are {@code rows x cols} = {@code out x in}: SmolLM-135M's 576x576 (attention), 1536x576 (FFN up),
  * 49152x576 (output head), and the 4096x4096 / 16384x4096 of a 7B-class model. K-quant rows are whole
  * 256-element super-blocks, so Q4_K and Q6_K at 576 columns fail in set-up (JMH reports them as errors and
  * {@link MatVecReport} leaves them out); pass {@code -p shape=4096x4096,16384x4096} to run only valid pairs.
+ *
+ * <p>Set-up runs the op once and prints how long that first call took, apart from the measurement: on a device
+ * backend it holds the kernel's JIT compilation (TornadoVM: Java to OpenCL C, then the driver's build) and the
+ * weights' transfer, which JMH's warm-up would otherwise hide.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,6 +74,7 @@ public class MatVecBenchmark {
         TensorType t = TensorType.valueOf(type);
         int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
         int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
+        long start = System.nanoTime();
         Backends backends = Backends.discover();
         backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
         Random rnd = new Random(42);
@@ -80,6 +86,12 @@ public class MatVecBenchmark {
         for (int i = 0; i < cols; i++) xs[i] = (float) rnd.nextGaussian();
         backend.write(x, MemorySegment.ofArray(xs));
         matVec = new Op.MatMul(w, x, null, backend.allocate(TensorType.F32, Shape.of(1, rows)));
+        long firstCall = System.nanoTime();
+        backend.execute(matVec);
+        backend.synchronize();
+        long end = System.nanoTime();
+        System.out.printf("%n# %s %s %s: set-up %d ms, first mat-vec %d ms (JIT compile and transfer on device backends)%n",
+                backend.device().qualifiedId(), type, shape, (firstCall - start) / 1_000_000, (end - firstCall) / 1_000_000);
     }
 
     /**
