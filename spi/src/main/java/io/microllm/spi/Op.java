@@ -2,6 +2,7 @@ package io.microllm.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The op vocabulary a llama/qwen forward pass needs. Every op writes {@code dst}; all shapes are row-major
@@ -150,10 +151,10 @@ public sealed interface Op {
                 OpChecks.f32(this, o.x(), o.dst());
                 OpChecks.same(this, o.x(), o.dst());
                 OpChecks.check(this, o.headDim() > 0 && o.x().shape().cols() % o.headDim() == 0,
-                        "row length " + o.x().shape().cols() + " is not a multiple of headDim " + o.headDim());
+                        () -> "row length " + o.x().shape().cols() + " is not a multiple of headDim " + o.headDim());
                 OpChecks.check(this, o.nRot() > 0 && o.nRot() <= o.headDim() && o.nRot() % 2 == 0,
-                        "nRot " + o.nRot() + " must be even and in 1.." + o.headDim());
-                OpChecks.check(this, o.position0() >= 0, "position0 " + o.position0() + " is negative");
+                        () -> "nRot " + o.nRot() + " must be even and in 1.." + o.headDim());
+                OpChecks.check(this, o.position0() >= 0, () -> "position0 " + o.position0() + " is negative");
                 OpChecks.positive(this, "base", o.base(), false);
                 if (o.freqFactors() != null) {
                     OpChecks.type(this, "freqFactors", o.freqFactors(), TensorType.F32);
@@ -164,19 +165,19 @@ public sealed interface Op {
                 OpChecks.f32(this, o.q(), o.dst());
                 OpChecks.same(this, o.q(), o.dst());
                 OpChecks.check(this, o.nHead() > 0 && o.nKvHead() > 0 && o.nHead() % o.nKvHead() == 0,
-                        "nHead " + o.nHead() + " must be a positive multiple of nKvHead " + o.nKvHead());
+                        () -> "nHead " + o.nHead() + " must be a positive multiple of nKvHead " + o.nKvHead());
                 OpChecks.check(this, o.q().shape().cols() % o.nHead() == 0,
-                        "q row length " + o.q().shape().cols() + " is not a multiple of nHead " + o.nHead());
+                        () -> "q row length " + o.q().shape().cols() + " is not a multiple of nHead " + o.nHead());
                 int headDim = o.q().shape().cols() / o.nHead();
                 for (Tensor kv : List.of(o.k(), o.v())) {
                     OpChecks.check(this, kv.type() == TensorType.F32 || kv.type() == TensorType.F16,
-                            "KV cache must be F32 or F16, got " + kv.type());
+                            () -> "KV cache must be F32 or F16, got " + kv.type());
                     OpChecks.cols(this, kv == o.k() ? "k" : "v", kv, o.nKvHead() * headDim);
                     OpChecks.check(this, kv.shape().rows() >= o.position0() + o.q().shape().rows(),
-                            "KV cache has " + kv.shape().rows() + " rows, needs position0 + n = "
+                            () -> "KV cache has " + kv.shape().rows() + " rows, needs position0 + n = "
                                     + (o.position0() + o.q().shape().rows()));
                 }
-                OpChecks.check(this, o.position0() >= 0, "position0 " + o.position0() + " is negative");
+                OpChecks.check(this, o.position0() >= 0, () -> "position0 " + o.position0() + " is negative");
             }
             case Softmax o -> { OpChecks.f32(this, o.x(), o.dst()); OpChecks.same(this, o.x(), o.dst()); }
             case Silu o -> { OpChecks.f32(this, o.x(), o.dst()); OpChecks.same(this, o.x(), o.dst()); }
@@ -191,10 +192,10 @@ public sealed interface Op {
             case Copy o -> {
                 for (Tensor t : List.of(o.src(), o.dst())) {
                     OpChecks.check(this, t.type() == TensorType.F32 || t.type() == TensorType.F16 || t.type() == TensorType.BF16,
-                            "Copy converts between F32, F16 and BF16, got " + t.type());
+                            () -> "Copy converts between F32, F16 and BF16, got " + t.type());
                 }
                 OpChecks.check(this, o.src().shape().elements() == o.dst().shape().elements(),
-                        "src " + o.src().shape() + " and dst " + o.dst().shape() + " differ in element count");
+                        () -> "src " + o.src().shape() + " and dst " + o.dst().shape() + " differ in element count");
             }
             case Argmax o -> {
                 OpChecks.type(this, "x", o.x(), TensorType.F32);
@@ -208,40 +209,40 @@ public sealed interface Op {
     final class OpChecks {
         private OpChecks() {}
 
-        static void check(Op op, boolean ok, String message) {
-            if (!ok) throw new IllegalArgumentException(op.name() + ": " + message);
+        static void check(Op op, boolean ok, Supplier<String> message) {
+            if (!ok) throw new IllegalArgumentException(op.name() + ": " + message.get());
         }
 
         static void type(Op op, String what, Tensor t, TensorType expected) {
-            check(op, t.type() == expected, what + " must be " + expected + ", got " + t.type());
+            check(op, t.type() == expected, () -> what + " must be " + expected + ", got " + t.type());
         }
 
         static void f32(Op op, Tensor... ts) {
-            for (Tensor t : ts) check(op, t.type() == TensorType.F32, "activations must be F32, got " + t.type() + " " + t.shape());
+            for (Tensor t : ts) check(op, t.type() == TensorType.F32, () -> "activations must be F32, got " + t.type() + " " + t.shape());
         }
 
         static void shape(Op op, String what, Tensor t, int rows, int cols) {
             check(op, t.shape().rows() == rows && t.shape().cols() == cols,
-                    what + " must be [" + rows + ", " + cols + "], got " + t.shape());
+                    () -> what + " must be [" + rows + ", " + cols + "], got " + t.shape());
         }
 
         static void cols(Op op, String what, Tensor t, int cols) {
-            check(op, t.shape().cols() == cols, what + " must have " + cols + " columns, got " + t.shape());
+            check(op, t.shape().cols() == cols, () -> what + " must have " + cols + " columns, got " + t.shape());
         }
 
         static void same(Op op, Tensor a, Tensor b) {
-            check(op, a.shape().equals(b.shape()), "shapes differ: " + a.shape() + " vs " + b.shape());
+            check(op, a.shape().equals(b.shape()), () -> "shapes differ: " + a.shape() + " vs " + b.shape());
         }
 
         static void positive(Op op, String what, float v, boolean allowZero) {
-            check(op, Float.isFinite(v) && (allowZero ? v >= 0 : v > 0), what + " must be " + (allowZero ? ">= 0" : "> 0") + ", got " + v);
+            check(op, Float.isFinite(v) && (allowZero ? v >= 0 : v > 0), () -> what + " must be " + (allowZero ? ">= 0" : "> 0") + ", got " + v);
         }
 
         static void broadcast(Op op, Tensor a, Tensor b, Tensor dst) {
             f32(op, a, b, dst);
             same(op, a, dst);
             check(op, b.shape().equals(a.shape()) || (b.shape().rows() == 1 && b.shape().cols() == a.shape().cols()),
-                    "b must be " + a.shape() + " or [1, " + a.shape().cols() + "], got " + b.shape());
+                    () -> "b must be " + a.shape() + " or [1, " + a.shape().cols() + "], got " + b.shape());
         }
 
     }

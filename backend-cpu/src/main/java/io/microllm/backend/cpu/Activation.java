@@ -2,7 +2,7 @@ package io.microllm.backend.cpu;
 
 /**
  * The activation row of a mat-vec, prepared once per op for the weight format (by {@link Kernels#prepare}) and
- * then read by every worker: a copy or re-laid-out copy of x, and the sum of each 32 values of x, which the
+ * then read by every worker: a copy of x on the heap, and the sum of each 32 values of x, which the
  * offset and minimum terms of the quant formats multiply.
  */
 final class Activation {

@@ -61,10 +61,19 @@ final class CpuBackend implements Backend {
     public Tensor allocate(TensorType type, Shape shape) {
         ensureOpen();
         long bytes = byteSize(type, shape);
-        return new CpuTensor(this, type, shape, arena.allocate(bytes, 64));
+        MemorySegment segment = arena.allocate(bytes, 64);
+        return new CpuTensor(this, type, shape, segment, segment);
     }
 
-    /** Zero copy: the tensor reads {@code data} in place, which must stay valid while this backend is open. */
+    /**
+     * Zero copy for native memory (a memory-mapped GGUF file included): the tensor reads {@code data} in place
+     * while its scope is alive. Heap segments are copied into the backend's arena.
+     *
+     * <p>The kernels must only ever see one segment class. The Vector API's segment loads share one type profile
+     * per JVM; once it has seen mapped and plain native segments (weights and activations), C2 compiles every
+     * vector load with type checks, and mat-vec runs at half speed (with heap segments too, a tenth). So a
+     * mapped segment is re-addressed as a plain native one, and its scope is checked before each op instead.
+     */
     @Override
     public Tensor upload(TensorType type, Shape shape, MemorySegment data) {
         ensureOpen();
@@ -73,7 +82,11 @@ final class CpuBackend implements Backend {
         if (data.byteSize() != bytes) {
             throw new IllegalArgumentException("upload of " + type + " " + shape + " needs " + bytes + " bytes, got " + data.byteSize());
         }
-        return new CpuTensor(this, type, shape, data);
+        if (!data.isNative()) {
+            MemorySegment copy = arena.allocate(bytes, 64).copyFrom(data);
+            return new CpuTensor(this, type, shape, copy, data.isReadOnly() ? copy.asReadOnly() : copy);
+        }
+        return new CpuTensor(this, type, shape, MemorySegment.ofAddress(data.address()).reinterpret(bytes), data);
     }
 
     @Override
@@ -88,13 +101,13 @@ final class CpuBackend implements Backend {
         if (offset + bytes > b.data().byteSize()) {
             throw new IllegalArgumentException("view: " + shape + " from row " + firstRow + " runs past the end of " + b);
         }
-        return new CpuTensor(this, b.type(), shape, b.data().asSlice(offset, bytes));
+        return new CpuTensor(this, b.type(), shape, b.data().asSlice(offset, bytes), b.source().asSlice(offset, bytes));
     }
 
     @Override
     public void write(Tensor dst, MemorySegment src) {
         ensureOpen();
-        CpuTensor d = own("write", dst);
+        CpuTensor d = writable("write", dst);
         if (src.byteSize() < d.data().byteSize()) {
             throw new IllegalArgumentException("write: " + d + " needs " + d.data().byteSize() + " bytes, src has " + src.byteSize());
         }
@@ -117,7 +130,7 @@ final class CpuBackend implements Backend {
         op.validate();
         switch (op) {
             case Op.MatMul o -> {
-                CpuTensor x = own(op, o.x()), dst = own(op, o.dst());
+                CpuTensor x = own(op, o.x()), dst = target(op, o.dst());
                 if (x.data().asOverlappingSlice(dst.data()).isPresent()) {
                     throw new IllegalArgumentException("MatMul: dst " + dst + " overlaps x; a mat-mul cannot run in place");
                 }
@@ -125,7 +138,7 @@ final class CpuBackend implements Backend {
                 pool.run(matMul.chunks(pool.threads()), matMul);
             }
             case Op.Attention o -> {
-                attention.set(o, own(op, o.q()), own(op, o.k()), own(op, o.v()), own(op, o.dst()));
+                attention.set(o, own(op, o.q()), own(op, o.k()), own(op, o.v()), target(op, o.dst()));
                 if (attention.worthParallel()) {
                     pool.run(attention.chunks(), attention);
                 } else {
@@ -134,36 +147,36 @@ final class CpuBackend implements Backend {
             }
             case Op.GetRows o -> {
                 CpuTensor table = own(op, o.table()), ids = own(op, o.ids());
-                own(op, o.dst());
+                target(op, o.dst());
                 RowTask.checkIds(table, ids);
                 runRows(op, o.dst().shape());
             }
             case Op.Copy o -> {
                 own(op, o.src());
-                own(op, o.dst());
+                target(op, o.dst());
                 runRows(op, Shape.of(RowTask.copyBlocks(o.src().shape().elements()), RowTask.COPY_BLOCK));
             }
             case Op.Argmax o -> {
                 own(op, o.x());
-                own(op, o.dst());
+                target(op, o.dst());
                 runRows(op, o.x().shape());
             }
             case Op.RmsNorm o -> {
                 own(op, o.x());
                 if (o.weight() != null) own(op, o.weight());
-                runRows(op, own(op, o.dst()).shape());
+                runRows(op, target(op, o.dst()).shape());
             }
             case Op.Rope o -> {
                 own(op, o.x());
                 if (o.freqFactors() != null) own(op, o.freqFactors());
-                runRows(op, own(op, o.dst()).shape());
+                runRows(op, target(op, o.dst()).shape());
             }
-            case Op.Softmax o -> { own(op, o.x()); runRows(op, own(op, o.dst()).shape()); }
-            case Op.Silu o -> { own(op, o.x()); runRows(op, own(op, o.dst()).shape()); }
-            case Op.SwiGlu o -> { own(op, o.gate()); own(op, o.up()); runRows(op, own(op, o.dst()).shape()); }
-            case Op.Add o -> { own(op, o.a()); own(op, o.b()); runRows(op, own(op, o.dst()).shape()); }
-            case Op.Mul o -> { own(op, o.a()); own(op, o.b()); runRows(op, own(op, o.dst()).shape()); }
-            case Op.Scale o -> { own(op, o.x()); runRows(op, own(op, o.dst()).shape()); }
+            case Op.Softmax o -> { own(op, o.x()); runRows(op, target(op, o.dst()).shape()); }
+            case Op.Silu o -> { own(op, o.x()); runRows(op, target(op, o.dst()).shape()); }
+            case Op.SwiGlu o -> { own(op, o.gate()); own(op, o.up()); runRows(op, target(op, o.dst()).shape()); }
+            case Op.Add o -> { own(op, o.a()); own(op, o.b()); runRows(op, target(op, o.dst()).shape()); }
+            case Op.Mul o -> { own(op, o.a()); own(op, o.b()); runRows(op, target(op, o.dst()).shape()); }
+            case Op.Scale o -> { own(op, o.x()); runRows(op, target(op, o.dst()).shape()); }
         }
     }
 
@@ -194,8 +207,20 @@ final class CpuBackend implements Backend {
 
     private CpuTensor own(Op op, Tensor t) { return own(op.name(), t); }
 
+    /** A tensor the op writes: it must not be read-only memory (a mapped weight, say). */
+    private CpuTensor target(Op op, Tensor t) { return writable(op.name(), t); }
+
+    private CpuTensor writable(String what, Tensor t) {
+        CpuTensor c = own(what, t);
+        if (c.source().isReadOnly()) throw new IllegalArgumentException(what + ": " + c + " is read-only memory and cannot be written");
+        return c;
+    }
+
     private CpuTensor own(String what, Tensor t) {
-        if (t instanceof CpuTensor c && c.owner() == this) return c;
+        if (t instanceof CpuTensor c && c.owner() == this) {
+            if (!c.source().scope().isAlive()) throw new IllegalStateException(what + ": the memory of " + c + " was freed (its arena or file is closed)");
+            return c;
+        }
         Objects.requireNonNull(t, what + ": tensor is null");
         throw new IllegalArgumentException(what + ": " + t + " was not created by this CPU backend; allocate, upload or view it here");
     }

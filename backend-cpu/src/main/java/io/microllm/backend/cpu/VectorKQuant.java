@@ -37,10 +37,6 @@ final class VectorKQuant {
 
     private static float f16(MemorySegment w, long offset) { return Float.float16ToFloat(w.get(I16, offset)); }
 
-    private static FloatVector scaled(FloatVector v, float factor, FloatVector acc) {
-        return v.fma(FloatVector.broadcast(F, factor), acc);
-    }
-
     /** The eight 6-bit scales of the Q4_K/Q5_K super-block at o, one per byte (ggml's get_scale_min_k4). */
     private static long scales(MemorySegment w, long o) {
         int u0 = w.get(U32, o + 4), u2 = w.get(U32, o + 12);
@@ -90,8 +86,8 @@ final class VectorKQuant {
                 hi = toFloats(v1.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xj + 32 + k + L),
                         toFloats(v0.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, x, xj + 32 + k), hi));
             }
-            accLo = scaled(lo, field(sc, 2 * j), accLo);
-            accHi = scaled(hi, field(sc, 2 * j + 1), accHi);
+            accLo = lo.fma(FloatVector.broadcast(F, field(sc, 2 * j)), accLo);
+            accHi = hi.fma(FloatVector.broadcast(F, field(sc, 2 * j + 1)), accHi);
         }
         return f16(w, o) * accLo.add(accHi).reduceLanes(VectorOperators.ADD);
     }
@@ -119,8 +115,8 @@ final class VectorKQuant {
                 lo = toFloats(l).fma(FloatVector.fromArray(F, x, xj + k), lo);
                 hi = toFloats(h).fma(FloatVector.fromArray(F, x, xj + 32 + k), hi);
             }
-            accLo = scaled(lo, field(sc, 2 * j), accLo);
-            accHi = scaled(hi, field(sc, 2 * j + 1), accHi);
+            accLo = lo.fma(FloatVector.broadcast(F, field(sc, 2 * j)), accLo);
+            accHi = hi.fma(FloatVector.broadcast(F, field(sc, 2 * j + 1)), accHi);
         }
         return f16(w, o) * accLo.add(accHi).reduceLanes(VectorOperators.ADD);
     }
@@ -171,8 +167,8 @@ final class VectorKQuant {
                 IntVector a = unsignedBytes(w, ql + l), c = unsignedBytes(w, ql + 32 + l), h = unsignedBytes(w, qh + l);
                 IntVector q0 = a.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
                 IntVector q1 = c.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32);
-                acc0 = scaled(toFloats(q0).mul(FloatVector.fromArray(F, x, xh + l)), scaleQ6(sc, l / 16), acc0);
-                acc1 = scaled(toFloats(q1).mul(FloatVector.fromArray(F, x, xh + 32 + l)), scaleQ6(sc, l / 16 + 2), acc1);
+                acc0 = toFloats(q0).mul(FloatVector.fromArray(F, x, xh + l)).fma(FloatVector.broadcast(F, scaleQ6(sc, l / 16)), acc0);
+                acc1 = toFloats(q1).mul(FloatVector.fromArray(F, x, xh + 32 + l)).fma(FloatVector.broadcast(F, scaleQ6(sc, l / 16 + 2)), acc1);
             }
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
@@ -187,8 +183,8 @@ final class VectorKQuant {
                 IntVector a = unsignedBytes(w, ql + l), c = unsignedBytes(w, ql + 32 + l), h = unsignedBytes(w, qh + l);
                 IntVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32);
                 IntVector q3 = c.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
-                acc2 = scaled(toFloats(q2).mul(FloatVector.fromArray(F, x, xh + 64 + l)), scaleQ6(sc, l / 16 + 4), acc2);
-                acc3 = scaled(toFloats(q3).mul(FloatVector.fromArray(F, x, xh + 96 + l)), scaleQ6(sc, l / 16 + 6), acc3);
+                acc2 = toFloats(q2).mul(FloatVector.fromArray(F, x, xh + 64 + l)).fma(FloatVector.broadcast(F, scaleQ6(sc, l / 16 + 4)), acc2);
+                acc3 = toFloats(q3).mul(FloatVector.fromArray(F, x, xh + 96 + l)).fma(FloatVector.broadcast(F, scaleQ6(sc, l / 16 + 6)), acc3);
             }
         }
         return acc2.add(acc3).reduceLanes(VectorOperators.ADD);

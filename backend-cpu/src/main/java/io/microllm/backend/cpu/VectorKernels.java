@@ -94,9 +94,7 @@ final class VectorKernels extends Kernels {
     @Override
     void prepare(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {
         switch (type) {
-            case Q4_0 -> VectorQuant.prepareNibbles(x, xOffset, in, 8, a);
-            case Q4_1 -> VectorQuant.prepareNibbles(x, xOffset, in, 0, a);
-            case Q5_1, Q4_K, Q5_K, Q6_K -> {
+            case Q4_1, Q5_1, Q4_K, Q5_K, Q6_K -> {
                 a.ensure(in, in / 32);
                 MemorySegment.copy(x, F32, xOffset, a.values, 0, in);
                 for (int b = 0; b < in / 32; b++) {
@@ -120,10 +118,7 @@ final class VectorKernels extends Kernels {
                 for (int r = from; r < to; r++) dst.set(F32, dstOffset + 4L * r, dotWide(type, w, r * rowBytes, x, xOffset, in));
             }
             case Q8_0 -> VectorQuant.matVecQ8_0(w, rowBytes, blocks, from, to, x, xOffset, dst, dstOffset);
-            case Q4_0 -> VectorQuant.matVecQ4_0(w, rowBytes, blocks, from, to, a, dst, dstOffset);
-            case Q4_1 -> {
-                for (int r = from; r < to; r++) dst.set(F32, dstOffset + 4L * r, VectorQuant.dotQ4_1(w, r * rowBytes, a, blocks));
-            }
+            case Q4_0, Q4_1 -> VectorQuant.matVecQ4(type == TensorType.Q4_1, w, rowBytes, blocks, from, to, x, xOffset, a, dst, dstOffset);
             case Q5_0, Q5_1 -> {
                 boolean q51 = type == TensorType.Q5_1;
                 for (int r = from; r < to; r++) {

@@ -115,6 +115,41 @@ class CpuBackendContractTest {
         assertThrows(IllegalStateException.class, () -> b.allocate(TensorType.F32, Shape.of(1, 8)));
     }
 
+    /** Uploads read caller memory in place, yet freed or read-only memory fails clearly instead of crashing. */
+    @Test
+    void uploadedMemoryKeepsItsScopeAndReadOnlyFlag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("w.bin");
+        float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
+        java.nio.file.Files.write(file, MemorySegment.ofArray(values).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        try (Backend b = new Harness.Config(1, true).open();
+             var channel = java.nio.channels.FileChannel.open(file)) {
+            Arena fileArena = Arena.ofShared();
+            MemorySegment mapped = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, 32, fileArena);
+            Tensor w = b.upload(TensorType.F32, Shape.of(1, 8), mapped);
+            Tensor y = b.allocate(TensorType.F32, Shape.of(1, 8));
+            b.execute(new Op.Scale(w, 2f, y));
+            float[] out = new float[8];
+            b.read(y, MemorySegment.ofArray(out));
+            assertEquals(16f, out[7]);
+
+            var e = assertThrows(IllegalArgumentException.class, () -> b.write(w, MemorySegment.ofArray(values)));
+            assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> b.execute(new Op.Scale(y, 2f, w)));
+            assertThrows(IllegalArgumentException.class, () -> b.execute(new Op.Scale(y, 2f, b.view(w, 0, Shape.of(1, 8)))));
+
+            fileArena.close();
+            var closed = assertThrows(IllegalStateException.class, () -> b.execute(new Op.Scale(w, 2f, y)));
+            assertTrue(closed.getMessage().contains("freed"), closed.getMessage());
+
+            float[] heap = {1, 1, 1, 1, 1, 1, 1, 1};
+            Tensor copied = b.upload(TensorType.F32, Shape.of(1, 8), MemorySegment.ofArray(heap));
+            heap[0] = 99; // a heap upload is a copy
+            b.execute(new Op.Scale(copied, 3f, y));
+            b.read(y, MemorySegment.ofArray(out));
+            assertEquals(3f, out[0]);
+        }
+    }
+
     @Test
     void referenceBackendIsNotOurs() {
         try (Backend b = new Harness.Config(1, true).open()) {
