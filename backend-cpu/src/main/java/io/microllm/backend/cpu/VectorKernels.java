@@ -125,9 +125,7 @@ final class VectorKernels extends Kernels {
                     dst.set(F32, dstOffset + 4L * r, VectorQuant.dotQ5(q51, w, r * rowBytes, x, xOffset, a, blocks));
                 }
             }
-            case Q4_K -> {
-                for (int r = from; r < to; r++) dst.set(F32, dstOffset + 4L * r, VectorKQuant.dotQ4_K(w, r * rowBytes, a, blocks));
-            }
+            case Q4_K -> VectorKQuant.matVecQ4_K(w, rowBytes, blocks, from, to, x, xOffset, a, dst, dstOffset);
             case Q5_K -> {
                 for (int r = from; r < to; r++) dst.set(F32, dstOffset + 4L * r, VectorKQuant.dotQ5_K(w, r * rowBytes, a, blocks));
             }
