@@ -256,26 +256,45 @@ final class VectorKernels extends Kernels {
     @Override
     float dotKv(float[] q, TensorType kType, MemorySegment k, long offset, int n) {
         int bound = F.loopBound(n);
-        int size = kType == TensorType.F16 ? 2 : 4;
         FloatVector acc = FloatVector.zero(F);
-        for (int i = 0; i < bound; i += L) {
-            acc = weights(kType, k, offset + (long) size * i).fma(FloatVector.fromArray(F, q, i), acc);
+        if (kType == TensorType.F16) {
+            for (int i = 0; i < bound; i += L) {
+                // halves(k, offset + 2i), written out: a helper returning a vector may be compiled on its own and
+                // then not inlined, and its vectors boxed (see VectorQuant)
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, k, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector magnitude = h.and(0x7fff), shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+                FloatVector f = shifted.reinterpretAsFloats().mul(0x1p112f)
+                        .blend(shifted.or(0x7f800000).reinterpretAsFloats(), magnitude.compare(VectorOperators.GE, 0x7c00).cast(F));
+                f = f.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                acc = f.fma(FloatVector.fromArray(F, q, i), acc);
+            }
+        } else {
+            for (int i = 0; i < bound; i += L) acc = floats(k, offset + 4L * i).fma(FloatVector.fromArray(F, q, i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (int i = bound; i < n; i++) sum += q[i] * scalar(kType, k, offset + (long) size * i);
+        for (int i = bound; i < n; i++) sum += q[i] * scalar(kType, k, offset + (kType == TensorType.F16 ? 2L : 4L) * i);
         return sum;
     }
 
     @Override
     void axpyKv(float a, TensorType vType, MemorySegment v, long offset, float[] acc, int accOffset, int n) {
         int bound = F.loopBound(n);
-        int size = vType == TensorType.F16 ? 2 : 4;
         FloatVector av = FloatVector.broadcast(F, a);
-        for (int i = 0; i < bound; i += L) {
-            weights(vType, v, offset + (long) size * i).fma(av, FloatVector.fromArray(F, acc, accOffset + i))
-                    .intoArray(acc, accOffset + i);
+        if (vType == TensorType.F16) {
+            for (int i = 0; i < bound; i += L) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, v, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector magnitude = h.and(0x7fff), shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+                FloatVector f = shifted.reinterpretAsFloats().mul(0x1p112f)
+                        .blend(shifted.or(0x7f800000).reinterpretAsFloats(), magnitude.compare(VectorOperators.GE, 0x7c00).cast(F));
+                f = f.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                f.fma(av, FloatVector.fromArray(F, acc, accOffset + i)).intoArray(acc, accOffset + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += L) {
+                floats(v, offset + 4L * i).fma(av, FloatVector.fromArray(F, acc, accOffset + i)).intoArray(acc, accOffset + i);
+            }
         }
-        for (int i = bound; i < n; i++) acc[accOffset + i] += a * scalar(vType, v, offset + (long) size * i);
+        for (int i = bound; i < n; i++) acc[accOffset + i] += a * scalar(vType, v, offset + (vType == TensorType.F16 ? 2L : 4L) * i);
     }
 
     @Override
