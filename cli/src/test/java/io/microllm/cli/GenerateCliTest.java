@@ -1,5 +1,6 @@
 package io.microllm.cli;
 
+import io.microllm.testsupport.Json;
 import io.microllm.runtime.gguf.GgufFile;
 import io.microllm.runtime.tokenizer.StreamingDecoder;
 import io.microllm.runtime.tokenizer.Tokenizer;

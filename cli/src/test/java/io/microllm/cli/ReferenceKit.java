@@ -1,5 +1,6 @@
 package io.microllm.cli;
 
+import io.microllm.testsupport.Json;
 import io.microllm.spi.Backends;
 import io.microllm.spi.DeviceInfo;
 

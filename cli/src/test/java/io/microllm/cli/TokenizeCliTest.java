@@ -1,5 +1,6 @@
 package io.microllm.cli;
 
+import io.microllm.testsupport.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,6 @@
 package io.microllm.runtime.model;
 
+import io.microllm.testsupport.Json;
 import io.microllm.runtime.sampling.SamplerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;

@@ -1,5 +1,6 @@
 package io.microllm.runtime.model;
 
+import io.microllm.testsupport.Json;
 import io.microllm.kernels.reference.ReferenceBackend;
 import io.microllm.runtime.exec.DecliningBackend;
 import io.microllm.runtime.exec.PlacementReport;

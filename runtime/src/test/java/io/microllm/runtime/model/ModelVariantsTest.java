@@ -1,5 +1,6 @@
 package io.microllm.runtime.model;
 
+import io.microllm.testsupport.Json;
 import io.microllm.runtime.gguf.GgufFile;
 import io.microllm.runtime.gguf.GgufTensorInfo;
 import io.microllm.runtime.gguf.GgufWriter;

@@ -1,5 +1,6 @@
 package io.microllm.runtime.tokenizer;
 
+import io.microllm.testsupport.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.microllm.runtime.model;
+package io.microllm.testsupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /** A minimal JSON reader for the reference data (objects → Map, arrays → List, numbers → Double). */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
     private Json(String s) { this.s = s; }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         Object v = j.value();
         j.space();
@@ -21,12 +21,20 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object o, String key) { return (Map<String, Object>) ((Map<String, Object>) o).get(key); }
+    public static Map<String, Object> object(Object value) { return (Map<String, Object>) value; }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object o, String key) { return (List<Object>) ((Map<String, Object>) o).get(key); }
+    public static List<Object> array(Object value) { return (List<Object>) value; }
 
-    static int[] ints(Object o, String key) { return list(o, key).stream().mapToInt(v -> ((Double) v).intValue()).toArray(); }
+    public static int[] ints(Object value) { return array(value).stream().mapToInt(v -> ((Number) v).intValue()).toArray(); }
+
+    /** The object under {@code key} of the object {@code o}. */
+    public static Map<String, Object> object(Object o, String key) { return object(object(o).get(key)); }
+
+    /** The array under {@code key} of the object {@code o}. */
+    public static List<Object> list(Object o, String key) { return array(object(o).get(key)); }
+
+    public static int[] ints(Object o, String key) { return ints(object(o).get(key)); }
 
     private Object value() {
         space();
