@@ -9,8 +9,9 @@ import java.nio.ByteOrder;
 
 /**
  * The single-threaded compute primitives the CPU backend's ops are built from, in plain scalar Java. This is the
- * fallback when the Vector API is unusable; {@link VectorKernels} overrides the hot methods. Activations are F32
- * in native (or heap) segments; weights are in GGUF layout, read in place.
+ * fallback when the Vector API is unusable; {@link VectorKernels} overrides the hot methods. Mat-vecs of the weight
+ * types the optional {@link NativeKernels} support go to them instead, whichever Java kernels are chosen.
+ * Activations are F32 in native (or heap) segments; weights are in GGUF layout, read in place.
  */
 class Kernels {
 
@@ -20,20 +21,46 @@ class Kernels {
     /** Weight rows a mat-mul tile dequantizes at once, then multiplies with every token of the tile. */
     static final int TILE_ROWS = 4;
 
+    /** Null when the native kernels are off or unavailable. */
+    private final NativeKernels nativeKernels;
+
+    Kernels(NativeKernels nativeKernels) { this.nativeKernels = nativeKernels; }
+
     /** How this implementation computes, for the start-up log line. */
-    String describe() { return "scalar Java"; }
+    final String describe() {
+        return describeJava() + (nativeKernels == null ? "" : " + " + nativeKernels.describe());
+    }
+
+    String describeJava() { return "scalar Java"; }
 
     // ---------------------------------------------------------------- mat-mul
 
-    /** Fills {@code a} with what {@link #matVec} needs besides x for weights of {@code type}; here nothing. */
-    void prepare(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {}
+    /** Fills {@code a} with what {@link #matVec} needs besides x for weights of {@code type}. */
+    final void prepare(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {
+        boolean quantized = nativeKernels != null && nativeKernels.supports(type) && nativeKernels.prepare(type, x, xOffset, in, a);
+        a.quantizedFor = quantized ? type : null;
+        if (!quantized) prepareJava(type, x, xOffset, in, a);
+    }
 
     /**
      * {@code dst[r] = w[r] · x} for weight rows {@code from..to-1}. {@code x} holds {@code in} floats at
      * {@code xOffset}, {@code a} what {@link #prepare} made of it; {@code dst} receives floats at {@code dstOffset + 4r}.
      */
-    void matVec(TensorType type, MemorySegment w, int in, int from, int to, MemorySegment x, long xOffset, Activation a,
-                MemorySegment dst, long dstOffset, Scratch scratch) {
+    final void matVec(TensorType type, MemorySegment w, int in, int from, int to, MemorySegment x, long xOffset, Activation a,
+                      MemorySegment dst, long dstOffset, Scratch scratch) {
+        if (a.quantizedFor == type) {
+            nativeKernels.matVec(type, w, in, from, to, a, dst, dstOffset);
+        } else {
+            matVecJava(type, w, in, from, to, x, xOffset, a, dst, dstOffset, scratch);
+        }
+    }
+
+    /** {@link #prepare} for the Java kernels; here nothing. */
+    void prepareJava(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {}
+
+    /** {@link #matVec} in Java. */
+    void matVecJava(TensorType type, MemorySegment w, int in, int from, int to, MemorySegment x, long xOffset, Activation a,
+                    MemorySegment dst, long dstOffset, Scratch scratch) {
         float[] row = scratch.floats(Scratch.WEIGHT_ROWS, in);
         long rowBytes = type.bytes(in);
         for (int r = from; r < to; r++) {

@@ -33,7 +33,8 @@ final class VectorKernels extends Kernels {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    VectorKernels() {
+    VectorKernels(NativeKernels nativeKernels) {
+        super(nativeKernels);
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         if (preferred < 256) {
             throw new IllegalStateException("the preferred vector width is " + preferred + " bits; the Vector API kernels need 256 or more");
@@ -41,7 +42,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    String describe() {
+    String describeJava() {
         return "Vector API, " + F.vectorBitSize() + "-bit (" + L + " float lanes; preferred "
                 + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits)";
     }
@@ -92,7 +93,7 @@ final class VectorKernels extends Kernels {
     // ---------------------------------------------------------------- mat-mul
 
     @Override
-    void prepare(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {
+    void prepareJava(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {
         switch (type) {
             case Q4_1, Q5_1, Q4_K, Q5_K, Q6_K -> {
                 a.ensure(in, in / 32);
@@ -108,8 +109,8 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void matVec(TensorType type, MemorySegment w, int in, int from, int to, MemorySegment x, long xOffset, Activation a,
-                MemorySegment dst, long dstOffset, Scratch scratch) {
+    void matVecJava(TensorType type, MemorySegment w, int in, int from, int to, MemorySegment x, long xOffset, Activation a,
+                    MemorySegment dst, long dstOffset, Scratch scratch) {
         long rowBytes = type.bytes(in);
         int blocks = in / type.blockSize();
         switch (type) {
@@ -132,7 +133,7 @@ final class VectorKernels extends Kernels {
             case Q6_K -> {
                 for (int r = from; r < to; r++) dst.set(F32, dstOffset + 4L * r, VectorKQuant.dotQ6_K(w, r * rowBytes, a, blocks));
             }
-            default -> super.matVec(type, w, in, from, to, x, xOffset, a, dst, dstOffset, scratch);
+            default -> super.matVecJava(type, w, in, from, to, x, xOffset, a, dst, dstOffset, scratch);
         }
     }
 

@@ -21,20 +21,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Harness {
     private Harness() {}
 
-    /** A backend configuration under test: thread count and whether the Vector API kernels are on. */
-    record Config(int threads, boolean vector) {
+    /** A backend configuration under test: thread count, whether the Vector API kernels and the native kernels are on. */
+    record Config(int threads, boolean vector, boolean nativeKernels) {
+        Config(int threads, boolean vector) { this(threads, vector, true); }
+
         Backend open() {
-            BackendOptions options = new BackendOptions(threads, Map.of("cpu.vector", Boolean.toString(vector)));
+            BackendOptions options = new BackendOptions(threads, Map.of("cpu.vector", Boolean.toString(vector),
+                    "cpu.native", Boolean.toString(nativeKernels)));
             CpuBackendProvider provider = new CpuBackendProvider();
             return provider.open(provider.devices().getFirst(), options);
         }
 
+        /** Whether a mat-vec of this weight type runs natively, on activations rounded to int8. */
+        boolean nativeMatVec(TensorType type) {
+            return nativeKernels && NativeKernels.isAvailable() && NativeKernels.get().supports(type);
+        }
+
         @Override
-        public String toString() { return threads + " thread(s), " + (vector ? "Vector API" : "scalar"); }
+        public String toString() {
+            return threads + " thread(s), " + (vector ? "Vector API" : "scalar") + (nativeKernels ? " + native" : "");
+        }
     }
 
+    /** Each Java path with and without the native kernels (which cover some weight types' mat-vecs). */
     static List<Config> configs() {
-        return List.of(new Config(1, true), new Config(2, true), new Config(1, false), new Config(2, false));
+        return List.of(new Config(1, true, true), new Config(2, true, true), new Config(1, true, false),
+                new Config(2, true, false), new Config(1, false, true), new Config(2, false, false));
     }
 
     static float[] random(Random rnd, int n, float scale) {

@@ -1,0 +1,163 @@
+package io.microllm.backend.cpu;
+
+import io.microllm.spi.TensorType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The optional native int8 mat-vec kernels of {@code src/main/c} (see {@code microllm_cpu.h} for why they exist),
+ * called through the FFM API. Offered like Netty's native transports: {@link #isAvailable()} and
+ * {@link #unavailabilityCause()}, loaded once per JVM, never required. Every call is bounds-checked here, because
+ * the C code checks nothing.
+ */
+final class NativeKernels {
+
+    /** Where the build puts the library among the classes (the folder is not a Java package: "native" is a keyword). */
+    static final String RESOURCE = "native/linux-x86_64/libmicrollm-cpu.so";
+
+    /** Activation bytes per block: {@code mllm_q8_32} (32 values) and {@code mllm_q8_256} (256 values). */
+    private static final int Q8_32_BYTES = 40, Q8_256_BYTES = 292;
+
+    private static final Object LOADED = load();
+
+    private final String instructions;
+    private final MethodHandle quantize32, quantize256;
+    private final Map<TensorType, MethodHandle> matVecs = new EnumMap<>(TensorType.class);
+
+    private NativeKernels(SymbolLookup lib, int level) {
+        instructions = level == 2 ? "AVX-512 VNNI" : "AVX2";
+        Linker linker = Linker.nativeLinker();
+        var address = ValueLayout.ADDRESS;
+        FunctionDescriptor quantize = FunctionDescriptor.of(ValueLayout.JAVA_INT, address, ValueLayout.JAVA_LONG, address);
+        quantize32 = linker.downcallHandle(lib.find("mllm_quantize_q8_32").orElseThrow(), quantize, Linker.Option.critical(false));
+        quantize256 = lib.find("mllm_quantize_q8_256").map(s -> linker.downcallHandle(s, quantize, Linker.Option.critical(false))).orElse(null);
+        FunctionDescriptor matVec = FunctionDescriptor.ofVoid(address, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, address, address);
+        for (TensorType type : new TensorType[] {TensorType.Q4_0, TensorType.Q8_0, TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K}) {
+            if (type.blockSize() == 256 && quantize256 == null) continue;
+            String name = "mllm_matvec_" + type.name().toLowerCase(Locale.ROOT).replace("_k", "_K");
+            Optional<MemorySegment> symbol = (level == 2 ? lib.find(name + "_vnni") : Optional.<MemorySegment>empty())
+                    .or(() -> lib.find(name + "_avx2"));
+            // Critical: the calls are short and never call back, so the thread-state transition is skipped.
+            symbol.ifPresent(s -> matVecs.put(type, linker.downcallHandle(s, matVec, Linker.Option.critical(false))));
+        }
+    }
+
+    /** True when the library is built into this jar, loads, and the CPU has what its kernels need. */
+    static boolean isAvailable() { return LOADED instanceof NativeKernels; }
+
+    /** Why {@link #isAvailable()} is false, or null. */
+    static String unavailabilityCause() { return LOADED instanceof String cause ? cause : null; }
+
+    /** The loaded kernels; call only when {@link #isAvailable()}. */
+    static NativeKernels get() { return (NativeKernels) LOADED; }
+
+    /** Whether a native kernel multiplies weights of this type. */
+    boolean supports(TensorType type) { return matVecs.containsKey(type); }
+
+    /** For the start-up log line: the instruction set and the weight types. */
+    String describe() { return "native int8 dot products (" + instructions + ") for " + matVecs.keySet(); }
+
+    /**
+     * Quantizes the {@code in} floats of x at {@code xOffset} into {@code a.quantized} for weights of {@code type}.
+     * False when x cannot go native: on the heap, which a native call cannot read, or holding an infinity or NaN,
+     * which int8 cannot carry (the Java kernels then propagate it as the reference does).
+     */
+    boolean prepare(TensorType type, MemorySegment x, long xOffset, int in, Activation a) {
+        if (!x.isNative()) return false;
+        long blocks = in / type.blockSize();
+        MemorySegment values = x.asSlice(xOffset, 4L * in), quantized = a.quantized(activationBytes(type, in));
+        try {
+            int finite = type.blockSize() == 256
+                    ? (int) quantize256.invokeExact(values, blocks, quantized)
+                    : (int) quantize32.invokeExact(values, blocks, quantized);
+            return finite != 0;
+        } catch (Throwable e) {
+            throw new IllegalStateException("native activation quantization failed", e);
+        }
+    }
+
+    private static long activationBytes(TensorType type, int in) {
+        return type.blockSize() == 256 ? in / 256 * (long) Q8_256_BYTES : in / 32 * (long) Q8_32_BYTES;
+    }
+
+    /** {@code dst[r] = w[r] · x} for rows from..to-1 of a weight matrix {@code in} wide, x prepared in {@code a}. */
+    void matVec(TensorType type, MemorySegment w, int in, int from, int to, Activation a, MemorySegment dst, long dstOffset) {
+        long rowBytes = type.bytes(in);
+        Objects.checkFromToIndex(from, to, (int) Math.min(Integer.MAX_VALUE, w.byteSize() / rowBytes));
+        Objects.checkFromIndexSize(0, activationBytes(type, in), a.quantized.byteSize());
+        MemorySegment out = dst.asSlice(dstOffset, 4L * to);
+        try {
+            matVecs.get(type).invokeExact(w, rowBytes, in / type.blockSize(), from, to, a.quantized, out);
+        } catch (Throwable e) {
+            throw new IllegalStateException("native " + type + " mat-vec failed", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private static Object load() {
+        String os = System.getProperty("os.name", ""), arch = System.getProperty("os.arch", "");
+        if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return "no native kernels for " + os + "/" + arch + " (they are built for Linux x86-64)";
+        }
+        URL url = NativeKernels.class.getResource(RESOURCE);
+        if (url == null) return "this build has no native kernels (backend-cpu was built without a C compiler at /usr/bin/cc)";
+        try {
+            SymbolLookup lib = SymbolLookup.libraryLookup(localFile(url), Arena.global());
+            MethodHandle level = Linker.nativeLinker().downcallHandle(lib.find("mllm_cpu_level").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            int cpuLevel = (int) level.invokeExact();
+            if (cpuLevel == 0) return "the CPU lacks AVX2, FMA or F16C, which the native kernels need";
+            return new NativeKernels(lib, cpuLevel);
+        } catch (IllegalCallerException e) {
+            return "native access is disabled (run java with --enable-native-access=ALL-UNNAMED): " + e.getMessage();
+        } catch (Throwable e) {
+            return "the native kernels failed to load: " + e;
+        }
+    }
+
+    /**
+     * The library as a file: itself when the classes are a folder, else a copy under the user's cache folder named
+     * by its content hash, so concurrent JVMs and different builds never overwrite each other's copy.
+     */
+    private static Path localFile(URL url) throws IOException, URISyntaxException, NoSuchAlgorithmException {
+        if (url.getProtocol().equals("file")) return Path.of(url.toURI());
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path dir = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache")).resolve("microllm/native");
+        Path file = dir.resolve("libmicrollm-cpu-" + hash + ".so");
+        if (!Files.exists(file)) {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "libmicrollm-cpu", ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+}
