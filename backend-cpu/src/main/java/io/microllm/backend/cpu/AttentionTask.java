@@ -55,16 +55,12 @@ final class AttentionTask implements WorkerPool.Task {
         TensorType kType = k.type(), vType = v.type();
         long kRow = k.rowBytes(), vRow = v.rowBytes();
         long kHead = kType.bytes((long) kvHead * headDim), vHead = vType.bytes((long) kvHead * headDim);
-        for (int j = 0; j < context; j++) {
-            scores[j] = scale * kernels.dotKv(head, kType, k.data(), j * kRow + kHead, headDim);
-        }
+        kernels.kvDots(head, kType, k.data(), kHead, kRow, context, headDim, scale, scores);
         float max = kernels.max(scores, context);
         float sum = kernels.expAndSum(scores, context, max);
 
         Arrays.fill(head, headDim, 2 * headDim, 0f);
-        for (int j = 0; j < context; j++) {
-            kernels.axpyKv(scores[j], vType, v.data(), j * vRow + vHead, head, headDim, headDim);
-        }
+        kernels.kvAxpys(scores, vType, v.data(), vHead, vRow, context, headDim, head, headDim);
         float inv = 1f / sum;
         MemorySegment out = dst.data();
         for (int d = 0; d < headDim; d++) out.set(F32, qOffset + 4L * d, head[headDim + d] * inv);

@@ -43,6 +43,8 @@ final class NativeKernels {
 
     private final String instructions;
     private final MethodHandle quantize32, quantize256;
+    /** Critical with heap access: the query, the scores and the accumulator are float[]s, passed without a copy. */
+    private final MethodHandle kvDots, kvAxpys;
     private final Map<TensorType, MethodHandle> matVecs = new EnumMap<>(TensorType.class);
 
     private NativeKernels(SymbolLookup lib, int level) {
@@ -54,6 +56,11 @@ final class NativeKernels {
         quantize256 = lib.find("mllm_quantize_q8_256").map(s -> linker.downcallHandle(s, quantize, Linker.Option.critical(false))).orElse(null);
         FunctionDescriptor matVec = FunctionDescriptor.ofVoid(address, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, address, address);
+        var i32 = ValueLayout.JAVA_INT;
+        kvDots = linker.downcallHandle(lib.find("mllm_kv_dots").orElseThrow(), FunctionDescriptor.ofVoid(address, address,
+                ValueLayout.JAVA_LONG, i32, i32, i32, ValueLayout.JAVA_FLOAT, address), Linker.Option.critical(true));
+        kvAxpys = linker.downcallHandle(lib.find("mllm_kv_axpys").orElseThrow(), FunctionDescriptor.ofVoid(address, address,
+                ValueLayout.JAVA_LONG, i32, i32, i32, address), Linker.Option.critical(true));
         for (TensorType type : new TensorType[] {TensorType.Q4_0, TensorType.Q8_0, TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K}) {
             if (type.blockSize() == 256 && quantize256 == null) continue;
             String name = "mllm_matvec_" + type.name().toLowerCase(Locale.ROOT).replace("_k", "_K");
@@ -77,7 +84,7 @@ final class NativeKernels {
     boolean supports(TensorType type) { return matVecs.containsKey(type); }
 
     /** For the start-up log line: the instruction set and the weight types. */
-    String describe() { return "native int8 dot products (" + instructions + ") for " + matVecs.keySet(); }
+    String describe() { return "native int8 dot products (" + instructions + ") for " + matVecs.keySet() + " and F16/F32 attention"; }
 
     /**
      * Quantizes the {@code in} floats of x at {@code xOffset} into {@code a.quantized} for weights of {@code type}.
@@ -113,6 +120,44 @@ final class NativeKernels {
         } catch (Throwable e) {
             throw new IllegalStateException("native " + type + " mat-vec failed", e);
         }
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /** Whether {@link #kvDots} and {@link #kvAxpys} take a KV cache of this type in this segment. */
+    static boolean supportsKv(TensorType type, MemorySegment cache) {
+        return (type == TensorType.F16 || type == TensorType.F32) && cache.isNative();
+    }
+
+    /** {@code scores[j] = scale · (q · k_j)} for the n rows k_j of headDim values, rowBytes apart from offset. */
+    void kvDots(float[] q, TensorType kType, MemorySegment k, long offset, long rowBytes, int n, int headDim, float scale, float[] scores) {
+        Objects.checkFromIndexSize(0, headDim, q.length);
+        Objects.checkFromIndexSize(0, n, scores.length);
+        MemorySegment rows = cacheRows(kType, k, offset, rowBytes, n, headDim);
+        try {
+            kvDots.invokeExact(MemorySegment.ofArray(q), rows, rowBytes, n, headDim, kType == TensorType.F16 ? 1 : 0, scale,
+                    MemorySegment.ofArray(scores));
+        } catch (Throwable e) {
+            throw new IllegalStateException("native attention scores failed", e);
+        }
+    }
+
+    /** {@code acc[accOffset + i] += Σ_j p[j] · v_j[i]} for the n rows v_j of headDim values, rowBytes apart from offset. */
+    void kvAxpys(float[] p, TensorType vType, MemorySegment v, long offset, long rowBytes, int n, int headDim, float[] acc, int accOffset) {
+        Objects.checkFromIndexSize(0, n, p.length);
+        MemorySegment out = MemorySegment.ofArray(acc).asSlice(4L * accOffset, 4L * headDim);
+        MemorySegment rows = cacheRows(vType, v, offset, rowBytes, n, headDim);
+        try {
+            kvAxpys.invokeExact(MemorySegment.ofArray(p), rows, rowBytes, n, headDim, vType == TensorType.F16 ? 1 : 0, out);
+        } catch (Throwable e) {
+            throw new IllegalStateException("native attention sum failed", e);
+        }
+    }
+
+    /** The cache from the first row's start, checked to hold all n rows. */
+    private static MemorySegment cacheRows(TensorType type, MemorySegment cache, long offset, long rowBytes, int n, int headDim) {
+        long span = n == 0 ? 0 : Math.addExact(Math.multiplyExact(n - 1L, rowBytes), type.bytes(headDim));
+        return cache.asSlice(offset, span);
     }
 
     // ---------------------------------------------------------------- loading

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,8 @@ class NativeKernelsTest {
     void loadWhereverTheBuildMadeThemAndTheCpuRunsThem() throws IOException {
         String cause = NativeKernels.unavailabilityCause();
         if (NativeKernels.class.getResource(NativeKernels.RESOURCE) == null) {
+            // CI sets MICROLLM_REQUIRE_NATIVE=1: there a build without the kernels is a failure, not a note.
+            assertNotEquals("1", System.getenv("MICROLLM_REQUIRE_NATIVE"), "native kernels not built: " + cause);
             System.err.println("!!! NATIVE KERNELS NOT BUILT: the native mat-vec paths are untested here (" + cause + ")");
             assertTrue(cause.contains("C compiler"), cause);
             return;
