@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * Shapes are {@code rows x cols} = {@code out x in}: SmolLM-135M's 576x576 (attention), 1536x576 (FFN up),
  * 49152x576 (output head), and the 4096x4096 / 16384x4096 of a 7B-class model. K-quant rows are whole
  * 256-element super-blocks, so Q4_K and Q6_K at 576 columns fail in set-up (JMH reports them as errors and
- * {@link MatVecReport} leaves them out); pass {@code -p shape=4096x4096,16384x4096} to run only valid pairs.
+ * {@link JmhReport} leaves them out); pass {@code -p shape=4096x4096,16384x4096} to run only valid pairs.
  *
  * <p>Set-up runs the op once and prints how long that first call took, apart from the measurement: on a device
  * backend it holds the kernel's JIT compilation (TornadoVM: Java to OpenCL C, then the driver's build) and the

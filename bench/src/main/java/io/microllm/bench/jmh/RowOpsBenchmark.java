@@ -1,0 +1,102 @@
+package io.microllm.bench.jmh;
+
+import io.microllm.spi.Backend;
+import io.microllm.spi.BackendOptions;
+import io.microllm.spi.Backends;
+import io.microllm.spi.Op;
+import io.microllm.spi.RopeMode;
+import io.microllm.spi.Shape;
+import io.microllm.spi.Tensor;
+import io.microllm.spi.TensorType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * RMSNorm (with its weight) and RoPE (NORM mode, head dim 64, all dimensions rotated) on F32 rows
+ * {@code rows x cols}: one token of SmolLM2-135M (1x576) or of a 2048-wide model (1x2048), and a 64-token prompt
+ * (64x576). Both are memory- and dispatch-bound, so they are reported mainly as GB/s:
+ * <ul>
+ *   <li>{@code gigabytes}: x read and dst written, {@code 2 · rows · cols · 4} bytes (RMSNorm also reads its
+ *       weight, {@code cols · 4});</li>
+ *   <li>{@code gflop}: RMSNorm 3 per element (square-add, then two multiplies), RoPE 3 per element (a rotated pair
+ *       is 4 multiplies and 2 adds; the sines and cosines are not counted).</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RowOpsBenchmark {
+
+    @Param({"RmsNorm", "Rope"})
+    public String op;
+
+    @Param({"1x576", "1x2048", "64x576"})
+    public String shape;
+
+    @Param({"cpu"})
+    public String backendName;
+
+    /** Worker threads; 0 = the backend's default. */
+    @Param({"1", "0"})
+    public int threads;
+
+    private Backend backend;
+    private Op rowOp;
+    private long bytes;
+    private double flop;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
+        int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
+        Backends backends = Backends.discover();
+        backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
+        Random rnd = new Random(42);
+        Tensor x = f32(rnd, rows, cols), dst = backend.allocate(TensorType.F32, Shape.of(rows, cols));
+        bytes = 2L * rows * cols * 4;
+        flop = 3.0 * rows * cols;
+        if (op.equals("RmsNorm")) {
+            rowOp = new Op.RmsNorm(x, f32(rnd, 1, cols), 1e-5f, dst);
+            bytes += 4L * cols;
+        } else {
+            rowOp = new Op.Rope(x, 64, 64, RopeMode.NORM, 10_000f, null, 100, dst);
+        }
+    }
+
+    private Tensor f32(Random rnd, int rows, int cols) {
+        float[] a = new float[rows * cols];
+        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+        Tensor t = backend.allocate(TensorType.F32, Shape.of(rows, cols));
+        backend.write(t, MemorySegment.ofArray(a));
+        return t;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() { backend.close(); }
+
+    @Benchmark
+    public void rowOp(ByteCounter written, FlopCounter flops) {
+        backend.execute(rowOp);
+        backend.synchronize();
+        written.add(bytes);
+        flops.add(flop);
+    }
+}
