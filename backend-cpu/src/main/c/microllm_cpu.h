@@ -19,8 +19,25 @@
 
 #include <stdint.h>
 
-/* 32 activations: d·q, with s = d·Σq for the offset term of Q4_0 (ggml's block_q8_1). */
-typedef struct { float d; float s; int8_t q[32]; } mllm_q8_32;
+/*
+ * Activations quantized in blocks of 32, d·q, with s = d·Σq for the offset term of Q4_0 (ggml's block_q8_1), stored
+ * as arrays, 72 bytes per block: for n blocks int8 q[32n], the same quants again as grouped[32n], then float d[n],
+ * then float s[n]. So a 256-bit load takes eight blocks' scales. grouped holds groups of four blocks, each the first
+ * 16 quants of its four blocks, then their last 16 (a last group of k < 4 blocks the same with k): one 512-bit load
+ * takes the low halves of four blocks, which is how the AVX-512 Q4_0 kernel unpacks its nibbles. The 256-bit
+ * kernels read q, where a block is one 256-bit load.
+ */
+typedef struct { int8_t *q, *grouped; float *d, *s; } mllm_q8_32;
+static inline mllm_q8_32 mllm_q8_32_arrays(void *base, int64_t blocks) {
+    int8_t *q = base;
+    float *d = (float *) (q + 64 * blocks);
+    return (mllm_q8_32) {q, q + 32 * blocks, d, d + blocks};
+}
+/* Where in grouped block b's low (half 0) or high (half 1) 16 quants start. */
+static inline int64_t mllm_q8_32_half(int64_t blocks, int64_t b, int half) {
+    int64_t group = b & ~3, in_group = blocks - group < 4 ? blocks - group : 4;
+    return 32 * group + 16 * (half * in_group + (b & 3));
+}
 
 /* 256 activations for the k-quants: d·q, with bsums = Σq over each 16 (ggml's block_q8_K). */
 typedef struct { float d; int8_t q[256]; int16_t bsums[16]; } mllm_q8_256;
@@ -29,7 +46,7 @@ typedef struct { float d; int8_t q[256]; int16_t bsums[16]; } mllm_q8_256;
 int mllm_cpu_level(void);
 
 /* Quantize `blocks` blocks of x; return 0 (and leave `out` meaningless) when x holds an infinity or NaN. */
-int mllm_quantize_q8_32(const float *x, int64_t blocks, mllm_q8_32 *out);
+int mllm_quantize_q8_32(const float *x, int64_t blocks, void *out);
 int mllm_quantize_q8_256(const float *x, int64_t blocks, mllm_q8_256 *out);
 
 #define MLLM_MATVEC(name) \

@@ -37,7 +37,7 @@ final class NativeKernels {
     static final String RESOURCE = "native/linux-x86_64/libmicrollm-cpu.so";
 
     /** Activation bytes per block: {@code mllm_q8_32} (32 values) and {@code mllm_q8_256} (256 values). */
-    private static final int Q8_32_BYTES = 40, Q8_256_BYTES = 292;
+    private static final int Q8_32_BYTES = 72, Q8_256_BYTES = 292;
 
     private static final Object LOADED = load();
 
@@ -175,7 +175,9 @@ final class NativeKernels {
                     FunctionDescriptor.of(ValueLayout.JAVA_INT));
             int cpuLevel = (int) level.invokeExact();
             if (cpuLevel == 0) return "the CPU lacks AVX2, FMA or F16C, which the native kernels need";
-            return new NativeKernels(lib, cpuLevel);
+            // -Dmicrollm.cpu.nativeIsa=avx2 keeps to the AVX2 variants on a VNNI CPU (the tests cover both this way).
+            boolean avx2Only = "avx2".equalsIgnoreCase(System.getProperty("microllm.cpu.nativeIsa"));
+            return new NativeKernels(lib, avx2Only ? 1 : cpuLevel);
         } catch (IllegalCallerException e) {
             return "native access is disabled (run java with --enable-native-access=ALL-UNNAMED): " + e.getMessage();
         } catch (Throwable e) {
@@ -184,8 +186,9 @@ final class NativeKernels {
     }
 
     /**
-     * The library as a file: itself when the classes are a folder, else a copy under the user's cache folder named
-     * by its content hash, so concurrent JVMs and different builds never overwrite each other's copy.
+     * The library as a file: itself when the classes are a folder, else a copy named by its content hash (so
+     * concurrent JVMs and different builds never overwrite each other's) under the user's cache folder, or under
+     * the temporary folder when that one is not writable.
      */
     private static Path localFile(URL url) throws IOException, URISyntaxException, NoSuchAlgorithmException {
         if (url.getProtocol().equals("file")) return Path.of(url.toURI());
@@ -193,16 +196,21 @@ final class NativeKernels {
         try (InputStream in = url.openStream()) {
             bytes = in.readAllBytes();
         }
-        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        String name = "libmicrollm-cpu-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + ".so";
         String cache = System.getenv("XDG_CACHE_HOME");
-        Path dir = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache")).resolve("microllm/native");
-        Path file = dir.resolve("libmicrollm-cpu-" + hash + ".so");
-        if (!Files.exists(file)) {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "libmicrollm-cpu", ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path cacheDir = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache")).resolve("microllm/native");
+        try {
+            return copy(bytes, cacheDir.resolve(name));
+        } catch (IOException e) {
+            return copy(bytes, Path.of(System.getProperty("java.io.tmpdir"), "microllm-" + System.getProperty("user.name"), name));
         }
-        return file;
+    }
+
+    private static Path copy(byte[] bytes, Path file) throws IOException {
+        if (Files.exists(file) && Files.size(file) == bytes.length) return file;
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "libmicrollm-cpu", ".tmp");
+        Files.write(tmp, bytes);
+        return Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
