@@ -12,10 +12,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -34,7 +35,11 @@ public final class Executor implements AutoCloseable {
     private final String[] openFailures;
     private final boolean strict;
 
-    private final List<Map<String, Long>> opCounts = new ArrayList<>();
+    /**
+     * Per backend, op class → its name and count. Counted by class in an identity map: per op, {@link Op#name()}
+     * (reflection) and hashing names showed in decode profiles.
+     */
+    private final List<Map<Class<?>, OpCount>> opCounts = new ArrayList<>();
     private final Map<String, String> fallbacks = new LinkedHashMap<>();
     private final long[] weightBytes;
     private long bytesMoved;
@@ -52,7 +57,7 @@ public final class Executor implements AutoCloseable {
         this.openFailures = new String[ranked.size()];
         this.weightBytes = new long[ranked.size()];
         this.strict = strict;
-        for (int i = 0; i < ranked.size(); i++) opCounts.add(new TreeMap<>());
+        for (int i = 0; i < ranked.size(); i++) opCounts.add(new IdentityHashMap<>());
         backends[0] = openers.getFirst().get();
     }
 
@@ -106,7 +111,7 @@ public final class Executor implements AutoCloseable {
         else makeCurrent(dst.storage, b);
         backends[b].execute(withTensors(op, t -> physical(logical(t), b)));
         dst.storage.wrote(b, dst.firstRow(), dst.endRow());
-        opCounts.get(b).merge(op.name(), 1L, Long::sum);
+        opCounts.get(b).computeIfAbsent(op.getClass(), k -> new OpCount(op.name())).count++;
     }
 
     /** Host to device: {@code src} holds {@code dst.byteSize()} bytes in GGUF layout. */
@@ -146,7 +151,9 @@ public final class Executor implements AutoCloseable {
             if (backends[b] == null) continue;
             String name = name(b);
             names.add(name);
-            ops.put(name, Map.copyOf(opCounts.get(b)));
+            Map<String, Long> counts = new HashMap<>();
+            for (OpCount c : opCounts.get(b).values()) counts.put(c.name, c.count);
+            ops.put(name, counts);
             weights.put(name, weightBytes[b]);
         }
         return new PlacementReport(names, ops, fallbacks, bytesMoved, transfers, weights);
@@ -178,7 +185,7 @@ public final class Executor implements AutoCloseable {
 
     /** The index of the backend that runs {@code op}. Backends see the op with {@link TensorSpec}s. */
     private int place(Op op) {
-        Op spec = withTensors(op, t -> new TensorSpec(t.type(), t.shape()));
+        Op spec = withTensors(op, t -> logical(t).spec);
         Support primary = backends[0].supports(spec);
         if (primary.supported()) return 0;
         if (strict) {
@@ -198,6 +205,13 @@ public final class Executor implements AutoCloseable {
             reasons.add(name(b) + ": " + s.reason());
         }
         throw new IllegalStateException("no backend runs " + describe(op) + "; " + String.join("; ", reasons));
+    }
+
+    private static final class OpCount {
+        final String name;
+        long count;
+
+        OpCount(String name) { this.name = name; }
     }
 
     private boolean open(int b) {

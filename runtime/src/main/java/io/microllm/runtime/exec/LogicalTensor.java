@@ -2,6 +2,7 @@ package io.microllm.runtime.exec;
 
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
+import io.microllm.spi.TensorSpec;
 import io.microllm.spi.TensorType;
 
 /**
@@ -14,6 +15,8 @@ public final class LogicalTensor implements Tensor {
     /** Where this tensor starts in its storage, in elements. */
     final long elementOffset;
     private final Shape shape;
+    /** Type and shape alone: what backends see when asked whether they support an op on this tensor. */
+    final TensorSpec spec;
     /** The backend-side tensor per backend, made on first use (views are cheap but not free). */
     private final Tensor[] physical;
 
@@ -21,6 +24,7 @@ public final class LogicalTensor implements Tensor {
         this.storage = storage;
         this.elementOffset = elementOffset;
         this.shape = shape;
+        this.spec = new TensorSpec(storage.type, shape);
         this.physical = new Tensor[storage.copies.length];
     }
 

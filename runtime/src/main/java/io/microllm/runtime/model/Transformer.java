@@ -44,6 +44,8 @@ final class Transformer {
     private final LogicalTensor normed, logits, argmax;
     private final LogicalTensor[] keyCache, valueCache;
     private final Map<ViewKey, LogicalTensor> views = new HashMap<>();
+    /** By batch size n, the views its layers use, found once: per op, even a memoized lookup showed in profiles. */
+    private final Batch[] batches;
     private final MemorySegment host;
     private int lastBatch;
 
@@ -76,6 +78,7 @@ final class Transformer {
             keyCache[l] = ex.allocate("k_cache." + l, kvType, Shape.of(contextLength, kv));
             valueCache[l] = ex.allocate("v_cache." + l, kvType, Shape.of(contextLength, kv));
         }
+        batches = new Batch[b + 1];
         host = arena.allocate(Math.max(4L * b, 4L * logitRows * c.vocabSize()), 64);
     }
 
@@ -96,54 +99,53 @@ final class Transformer {
             if (id < 0 || id >= c.vocabSize()) throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + c.vocabSize());
             host.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, id);
         }
-        LogicalTensor batchIds = rows(ids, 0, 1, n);   // ids is one row: [1, n] is its first n elements
-        ex.write(batchIds, host.asSlice(0, 4L * n));
-        ex.run(new GetRows(w.tokenEmbedding(), batchIds, rows(x, 0, n)));
+        Batch B = batch(n);
+        ex.write(B.ids, host.asSlice(0, 4L * n));
+        ex.run(new GetRows(w.tokenEmbedding(), B.ids, B.x));
         for (int l = 0; l < c.blockCount(); l++) {
-            attention(l, n, position);
-            feedForward(l, n);
+            attention(l, B, position);
+            feedForward(l, B);
         }
         lastBatch = n;
     }
 
-    private void attention(int l, int n, int position) {
+    private void attention(int l, Batch B, int position) {
         Weights.Layer L = w.layers().get(l);
-        int hd = c.headDim(), heads = c.headCount(), kvHeads = c.headCountKv(), kv = c.kvDim();
-        LogicalTensor xn = rows(xb, 0, n), q = rows(qa, 0, n), k = rows(ka, 0, n), vv = rows(v, 0, n);
-        ex.run(new RmsNorm(rows(x, 0, n), L.attnNorm(), c.rmsEps(), xn));
+        int hd = c.headDim(), heads = c.headCount(), kvHeads = c.headCountKv(), kv = c.kvDim(), n = B.x.shape().rows();
+        LogicalTensor xn = B.xb, q = B.qa, k = B.ka, vv = B.v;
+        ex.run(new RmsNorm(B.x, L.attnNorm(), c.rmsEps(), xn));
         ex.run(new MatMul(L.wq(), xn, L.bq(), q));
         ex.run(new MatMul(L.wk(), xn, L.bk(), k));
         ex.run(new MatMul(L.wv(), xn, L.bv(), vv));
-        LogicalTensor qRot = rows(qb, 0, n), kRot = rows(kb, 0, n);
+        LogicalTensor qRot = B.qb, kRot = B.kb;
         if (L.qNorm() != null) {
             // qwen3: RMSNorm over each head, seen as the rows of an [n·heads, headDim] view; then RoPE back into q, k.
             ex.run(new RmsNorm(rows(qa, 0, n * heads, hd), L.qNorm(), c.rmsEps(), rows(qb, 0, n * heads, hd)));
             ex.run(new RmsNorm(rows(ka, 0, n * kvHeads, hd), L.kNorm(), c.rmsEps(), rows(kb, 0, n * kvHeads, hd)));
             qRot = q;
             kRot = k;
-            q = rows(qb, 0, n);
-            k = rows(kb, 0, n);
+            q = B.qb;
+            k = B.kb;
         }
         ex.run(new Rope(q, hd, c.ropeDimensionCount(), c.architecture().ropeMode(), c.ropeFreqBase(), w.ropeFactors(), position, qRot));
         ex.run(new Rope(k, hd, c.ropeDimensionCount(), c.architecture().ropeMode(), c.ropeFreqBase(), w.ropeFactors(), position, kRot));
         // Append this batch's K and V at their positions (converting to the cache type), then attend over the cache.
         ex.run(new Copy(kRot, ex.view(keyCache[l], position, Shape.of(n, kv))));
         ex.run(new Copy(vv, ex.view(valueCache[l], position, Shape.of(n, kv))));
-        LogicalTensor out = rows(att, 0, n);
-        ex.run(new Attention(qRot, keyCache[l], valueCache[l], heads, kvHeads, position, attentionScale, out));
-        ex.run(new MatMul(L.wo(), out, null, xn));
-        ex.run(new Add(rows(x, 0, n), xn, rows(x, 0, n)));
+        ex.run(new Attention(qRot, keyCache[l], valueCache[l], heads, kvHeads, position, attentionScale, B.att));
+        ex.run(new MatMul(L.wo(), B.att, null, xn));
+        ex.run(new Add(B.x, xn, B.x));
     }
 
-    private void feedForward(int l, int n) {
+    private void feedForward(int l, Batch B) {
         Weights.Layer L = w.layers().get(l);
-        LogicalTensor xn = rows(xb, 0, n), g = rows(gate, 0, n), u = rows(up, 0, n);
-        ex.run(new RmsNorm(rows(x, 0, n), L.ffnNorm(), c.rmsEps(), xn));
+        LogicalTensor xn = B.xb, g = B.gate, u = B.up;
+        ex.run(new RmsNorm(B.x, L.ffnNorm(), c.rmsEps(), xn));
         ex.run(new MatMul(L.gate(), xn, null, g));
         ex.run(new MatMul(L.up(), xn, null, u));
         ex.run(new SwiGlu(g, u, g));
         ex.run(new MatMul(L.down(), g, null, xn));
-        ex.run(new Add(rows(x, 0, n), xn, rows(x, 0, n)));
+        ex.run(new Add(B.x, xn, B.x));
     }
 
     /**
@@ -174,6 +176,19 @@ final class Transformer {
         ex.run(new MatMul(w.output(), xn, null, out));
         return out;
     }
+
+    private Batch batch(int n) {
+        if (batches[n] == null) {
+            batches[n] = new Batch(rows(ids, 0, 1, n), rows(x, 0, n), rows(xb, 0, n), rows(qa, 0, n), rows(qb, 0, n),
+                    rows(ka, 0, n), rows(kb, 0, n), rows(v, 0, n), rows(att, 0, n), rows(gate, 0, n), rows(up, 0, n));
+        }
+        return batches[n];
+    }
+
+    /** The first n rows of each activation buffer ({@code ids} is one row: its first n elements). */
+    private record Batch(LogicalTensor ids, LogicalTensor x, LogicalTensor xb, LogicalTensor qa, LogicalTensor qb,
+                         LogicalTensor ka, LogicalTensor kb, LogicalTensor v, LogicalTensor att, LogicalTensor gate,
+                         LogicalTensor up) {}
 
     private LogicalTensor rows(LogicalTensor base, int firstRow, int n) {
         return rows(base, firstRow, n, base.shape().cols());
