@@ -1,23 +1,6 @@
 /* Q4_K, Q5_K and Q6_K weights (super-blocks of 256) times activations quantized in blocks of 256 (mllm_q8_256). */
-#include <immintrin.h>
-#include <string.h>
 #include "microllm_cpu.h"
-
-#define AVX2 __attribute__((target("avx2,fma,f16c")))
-#define VNNI __attribute__((target("avx2,fma,f16c,avx512vl,avx512bw,avx512vnni")))
-
-AVX2 static inline float f16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
-AVX2 static inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#include "x86_helpers.h"
 
 /*
  * ggml's quantize_row_q8_K up to the sign of d and q (ggml scales by -127/max, the signed largest value; here

@@ -64,10 +64,10 @@ MLLM_MATVEC(mllm_matvec_q6_K_avx2);
 MLLM_MATVEC(mllm_matvec_q6_K_vnni);
 
 /*
- * One attention head over n cached rows of head_dim F16 (f16 != 0) or F32 values, row j at k + j * stride:
+ * One attention head over n cached rows of head_dim F16 (f16_rows != 0) or F32 values, row j at k + j * stride:
  * scores[j] = scale * (q . k_j), and out[i] += sum_j p[j] * v_j[i].
  */
-void mllm_kv_dots(const float *q, const uint8_t *k, int64_t stride, int32_t n, int32_t head_dim, int32_t f16, float scale, float *scores);
-void mllm_kv_axpys(const float *p, const uint8_t *v, int64_t stride, int32_t n, int32_t head_dim, int32_t f16, float *out);
+void mllm_kv_dots(const float *q, const uint8_t *k, int64_t stride, int32_t n, int32_t head_dim, int32_t f16_rows, float scale, float *scores);
+void mllm_kv_axpys(const float *p, const uint8_t *v, int64_t stride, int32_t n, int32_t head_dim, int32_t f16_rows, float *out);
 
 #endif

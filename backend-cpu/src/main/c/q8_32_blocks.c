@@ -1,17 +1,6 @@
 /* Q4_0 and Q8_0 weights times activations quantized in blocks of 32 (mllm_q8_32). */
-#include <immintrin.h>
-#include <string.h>
 #include "microllm_cpu.h"
-
-#define AVX2 __attribute__((target("avx2,fma,f16c")))
-#define VNNI __attribute__((target("avx2,fma,f16c,avx512vl,avx512bw,avx512vnni")))
-
-AVX2 static inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#include "x86_helpers.h"
 
 /*
  * d = max|x| / 127 and q = x / d rounded to nearest even, as ggml's AVX2 quantize_row_q8_1. Vectorized: it runs
@@ -49,12 +38,6 @@ AVX2 int mllm_quantize_q8_32(const float *x, int64_t blocks, void *out) {
         xq.s[b] = d * hsum(_mm256_cvtepi32_ps(sum));
     }
     return _mm256_testz_ps(nonFinite, nonFinite);
-}
-
-AVX2 static inline float f16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
 }
 
 /* The 32 nibbles of a Q4_0 block as bytes 0..15 in x's order: low nibbles first, then high ones. */
