@@ -144,8 +144,10 @@ class CpuOpsTest {
         Random rnd = new Random(5);
         try (Backend b = config.open()) {
             for (TensorType cacheType : new TensorType[] {TensorType.F32, TensorType.F16}) {
-                // n, nHead, nKvHead, headDim, position0, ctx; head dims 24 and 36 leave tails for the 8- and 32-lane loops
-                for (int[] p : new int[][] {{1, 4, 4, 16, 0, 8}, {1, 8, 2, 64, 37, 64}, {5, 6, 2, 24, 3, 10}, {16, 4, 1, 64, 100, 128}, {2, 3, 3, 36, 5, 12}}) {
+                // n, nHead, nKvHead, headDim, position0, ctx: groups of 1 to 5 query heads per KV head, and
+                // head dims that leave tails for the 8-, 16- and 32-lane loops
+                for (int[] p : new int[][] {{1, 4, 4, 16, 0, 8}, {1, 8, 2, 64, 37, 64}, {5, 6, 2, 24, 3, 10}, {16, 4, 1, 64, 100, 128}, {2, 3, 3, 36, 5, 12},
+                        {2, 4, 2, 128, 50, 60}, {3, 10, 2, 40, 7, 16}}) {
                     int n = p[0], nHead = p[1], nKv = p[2], headDim = p[3], pos0 = p[4], ctx = p[5];
                     int qCols = nHead * headDim, kvCols = nKv * headDim;
                     float[] q = random(rnd, n * qCols, 1f), k = random(rnd, ctx * kvCols, 1f), v = random(rnd, ctx * kvCols, 1f);
