@@ -64,10 +64,12 @@ MLLM_MATVEC(mllm_matvec_q6_K_avx2);
 MLLM_MATVEC(mllm_matvec_q6_K_vnni);
 
 /*
- * One attention head over n cached rows of head_dim F16 (f16_rows != 0) or F32 values, row j at k + j * stride:
- * scores[j] = scale * (q . k_j), and out[i] += sum_j p[j] * v_j[i].
+ * One query head of attention over n cached rows: out = softmax(scale * (q . k_j))_j . v_j, row j of the K (V)
+ * cache at k + j * k_stride (v + j * v_stride), head_dim F16 (k_f16, v_f16 != 0) or F32 values. scores is scratch
+ * for n floats. Returns 0 (out meaningless) when a score is not finite, which the caller handles in Java.
  */
-void mllm_kv_dots(const float *q, const uint8_t *k, int64_t stride, int32_t n, int32_t head_dim, int32_t f16_rows, float scale, float *scores);
-void mllm_kv_axpys(const float *p, const uint8_t *v, int64_t stride, int32_t n, int32_t head_dim, int32_t f16_rows, float *out);
+int mllm_attention_head(const float *q, const uint8_t *k, int64_t k_stride, int32_t k_f16, const uint8_t *v,
+                        int64_t v_stride, int32_t v_f16, int32_t n, int32_t head_dim, float scale, float *scores,
+                        float *out);
 
 #endif

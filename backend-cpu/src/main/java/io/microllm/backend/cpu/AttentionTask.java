@@ -48,21 +48,25 @@ final class AttentionTask implements WorkerPool.Task {
         int i = chunk / nHead, h = chunk % nHead, kvHead = h / group;
         int context = position0 + i + 1;
         long qOffset = 4L * ((long) i * q.shape().cols() + (long) h * headDim);
-        float[] head = scratch.floats(Scratch.HEAD, 2 * headDim); // query, then the output accumulator
-        float[] scores = scratch.floats(Scratch.SCORES, context);
-        MemorySegment.copy(q.data(), F32, qOffset, head, 0, headDim);
-
         TensorType kType = k.type(), vType = v.type();
         long kRow = k.rowBytes(), vRow = v.rowBytes();
         long kHead = kType.bytes((long) kvHead * headDim), vHead = vType.bytes((long) kvHead * headDim);
-        kernels.kvDots(head, kType, k.data(), kHead, kRow, context, headDim, scale, scores);
+        MemorySegment out = dst.data();
+        if (kernels.attentionHead(q.data().asSlice(qOffset), kType, k.data(), kHead, kRow, vType, v.data(), vHead, vRow,
+                context, headDim, scale, out.asSlice(qOffset), scratch)) {
+            return;
+        }
+
+        float[] head = scratch.floats(Scratch.HEAD, 2 * headDim); // query, then the output accumulator
+        float[] scores = scratch.floats(Scratch.SCORES, context);
+        MemorySegment.copy(q.data(), F32, qOffset, head, 0, headDim);
+        for (int j = 0; j < context; j++) scores[j] = scale * kernels.dotKv(head, kType, k.data(), j * kRow + kHead, headDim);
         float max = kernels.max(scores, context);
         float sum = kernels.expAndSum(scores, context, max);
 
         Arrays.fill(head, headDim, 2 * headDim, 0f);
-        kernels.kvAxpys(scores, vType, v.data(), vHead, vRow, context, headDim, head, headDim);
+        for (int j = 0; j < context; j++) kernels.axpyKv(scores[j], vType, v.data(), j * vRow + vHead, head, headDim, headDim);
         float inv = 1f / sum;
-        MemorySegment out = dst.data();
         for (int d = 0; d < headDim; d++) out.set(F32, qOffset + 4L * d, head[headDim + d] * inv);
     }
 }

@@ -111,24 +111,17 @@ class Kernels {
 
     // ---------------------------------------------------------------- attention
 
-    /** {@code scores[j] = scale · (q · k_j)} for the n rows k_j of headDim values, rowBytes apart from offset. */
-    final void kvDots(float[] q, TensorType kType, MemorySegment k, long offset, long rowBytes, int n, int headDim,
-                      float scale, float[] scores) {
-        if (nativeKernels != null && NativeKernels.supportsKv(kType, k)) {
-            nativeKernels.kvDots(q, kType, k, offset, rowBytes, n, headDim, scale, scores);
-        } else {
-            for (int j = 0; j < n; j++) scores[j] = scale * dotKv(q, kType, k, offset + j * rowBytes, headDim);
-        }
-    }
-
-    /** {@code acc[accOffset + i] += Σ_j p[j] · v_j[i]} for the n rows v_j of headDim values, rowBytes apart from offset. */
-    final void kvAxpys(float[] p, TensorType vType, MemorySegment v, long offset, long rowBytes, int n, int headDim,
-                       float[] acc, int accOffset) {
-        if (nativeKernels != null && NativeKernels.supportsKv(vType, v)) {
-            nativeKernels.kvAxpys(p, vType, v, offset, rowBytes, n, headDim, acc, accOffset);
-        } else {
-            for (int j = 0; j < n; j++) axpyKv(p[j], vType, v, offset + j * rowBytes, acc, accOffset, headDim);
-        }
+    /**
+     * One attention head in the native kernels, softmax included ({@link NativeKernels#attentionHead}); false when
+     * they are off, cannot take these tensors, or saw a non-finite score: then the caller computes the head in Java.
+     */
+    final boolean attentionHead(MemorySegment q, TensorType kType, MemorySegment k, long kOffset, long kRowBytes,
+                                TensorType vType, MemorySegment v, long vOffset, long vRowBytes, int n, int headDim,
+                                float scale, MemorySegment out, Scratch scratch) {
+        return nativeKernels != null && q.isNative() && out.isNative() && NativeKernels.supportsKv(kType, k)
+                && NativeKernels.supportsKv(vType, v)
+                && nativeKernels.attentionHead(q, kType, k, kOffset, kRowBytes, vType, v, vOffset, vRowBytes, n, headDim,
+                        scale, scratch.nativeFloats(n), out);
     }
 
     /** {@code q[0..n) · k}, where k holds n F32 or F16 values at byte {@code offset}. */

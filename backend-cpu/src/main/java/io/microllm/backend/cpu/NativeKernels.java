@@ -43,8 +43,7 @@ final class NativeKernels {
 
     private final String instructions;
     private final MethodHandle quantize32, quantize256;
-    /** Critical with heap access: the query, the scores and the accumulator are float[]s, passed without a copy. */
-    private final MethodHandle kvDots, kvAxpys;
+    private final MethodHandle attentionHead;
     private final Map<TensorType, MethodHandle> matVecs = new EnumMap<>(TensorType.class);
 
     private NativeKernels(SymbolLookup lib, int level) {
@@ -57,10 +56,9 @@ final class NativeKernels {
         FunctionDescriptor matVec = FunctionDescriptor.ofVoid(address, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, address, address);
         var i32 = ValueLayout.JAVA_INT;
-        kvDots = linker.downcallHandle(lib.find("mllm_kv_dots").orElseThrow(), FunctionDescriptor.ofVoid(address, address,
-                ValueLayout.JAVA_LONG, i32, i32, i32, ValueLayout.JAVA_FLOAT, address), Linker.Option.critical(true));
-        kvAxpys = linker.downcallHandle(lib.find("mllm_kv_axpys").orElseThrow(), FunctionDescriptor.ofVoid(address, address,
-                ValueLayout.JAVA_LONG, i32, i32, i32, address), Linker.Option.critical(true));
+        attentionHead = linker.downcallHandle(lib.find("mllm_attention_head").orElseThrow(), FunctionDescriptor.of(i32,
+                address, address, ValueLayout.JAVA_LONG, i32, address, ValueLayout.JAVA_LONG, i32, i32, i32,
+                ValueLayout.JAVA_FLOAT, address, address), Linker.Option.critical(false));
         for (TensorType type : new TensorType[] {TensorType.Q4_0, TensorType.Q8_0, TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K}) {
             if (type.blockSize() == 256 && quantize256 == null) continue;
             String name = "mllm_matvec_" + type.name().toLowerCase(Locale.ROOT).replace("_k", "_K");
@@ -124,33 +122,26 @@ final class NativeKernels {
 
     // ---------------------------------------------------------------- attention
 
-    /** Whether {@link #kvDots} and {@link #kvAxpys} take a KV cache of this type in this segment. */
+    /** Whether {@link #attentionHead} takes a KV cache of this type in this segment. */
     static boolean supportsKv(TensorType type, MemorySegment cache) {
         return (type == TensorType.F16 || type == TensorType.F32) && cache.isNative();
     }
 
-    /** {@code scores[j] = scale · (q · k_j)} for the n rows k_j of headDim values, rowBytes apart from offset. */
-    void kvDots(float[] q, TensorType kType, MemorySegment k, long offset, long rowBytes, int n, int headDim, float scale, float[] scores) {
-        Objects.checkFromIndexSize(0, headDim, q.length);
-        Objects.checkFromIndexSize(0, n, scores.length);
-        MemorySegment rows = cacheRows(kType, k, offset, rowBytes, n, headDim);
+    /**
+     * One query head: {@code out = softmax(scale · (q · k_j)) · v_j} over the n cached rows, k_j (v_j) headDim
+     * values rowBytes apart from offset; q and out are headDim floats, scores native scratch for n floats. False
+     * when a score is not finite (the caller then runs the head in Java, which propagates it as the reference does).
+     */
+    boolean attentionHead(MemorySegment q, TensorType kType, MemorySegment k, long kOffset, long kRowBytes, TensorType vType,
+                          MemorySegment v, long vOffset, long vRowBytes, int n, int headDim, float scale,
+                          MemorySegment scores, MemorySegment out) {
+        MemorySegment keys = cacheRows(kType, k, kOffset, kRowBytes, n, headDim), values = cacheRows(vType, v, vOffset, vRowBytes, n, headDim);
+        MemorySegment query = q.asSlice(0, 4L * headDim), result = out.asSlice(0, 4L * headDim), weights = scores.asSlice(0, 4L * n);
         try {
-            kvDots.invokeExact(MemorySegment.ofArray(q), rows, rowBytes, n, headDim, kType == TensorType.F16 ? 1 : 0, scale,
-                    MemorySegment.ofArray(scores));
+            return (int) attentionHead.invokeExact(query, keys, kRowBytes, kType == TensorType.F16 ? 1 : 0, values, vRowBytes,
+                    vType == TensorType.F16 ? 1 : 0, n, headDim, scale, weights, result) != 0;
         } catch (Throwable e) {
-            throw new IllegalStateException("native attention scores failed", e);
-        }
-    }
-
-    /** {@code acc[accOffset + i] += Σ_j p[j] · v_j[i]} for the n rows v_j of headDim values, rowBytes apart from offset. */
-    void kvAxpys(float[] p, TensorType vType, MemorySegment v, long offset, long rowBytes, int n, int headDim, float[] acc, int accOffset) {
-        Objects.checkFromIndexSize(0, n, p.length);
-        MemorySegment out = MemorySegment.ofArray(acc).asSlice(4L * accOffset, 4L * headDim);
-        MemorySegment rows = cacheRows(vType, v, offset, rowBytes, n, headDim);
-        try {
-            kvAxpys.invokeExact(MemorySegment.ofArray(p), rows, rowBytes, n, headDim, vType == TensorType.F16 ? 1 : 0, out);
-        } catch (Throwable e) {
-            throw new IllegalStateException("native attention sum failed", e);
+            throw new IllegalStateException("native attention failed", e);
         }
     }
 

@@ -78,6 +78,30 @@ class NativeKernelsTest {
         }
     }
 
+    /** A non-finite attention score sends that head to the Java loops, which propagate it as the reference does. */
+    @Test
+    void nonFiniteAttentionScoresGiveTheReferenceResult() {
+        Assumptions.assumeTrue(NativeKernels.isAvailable(), NativeKernels::unavailabilityCause);
+        Random rnd = new Random(4);
+        int heads = 2, headDim = 16, ctx = 5;
+        float[] q = Harness.random(rnd, heads * headDim, 1f), k = Harness.random(rnd, ctx * headDim, 1f), v = Harness.random(rnd, ctx * headDim, 1f);
+        k[3] = Float.POSITIVE_INFINITY; // row 0 of the one KV head: both heads see an infinite score
+        try (Backend b = new Harness.Config(1, true, true).open()) {
+            Tensor dst = b.allocate(TensorType.F32, Shape.of(1, heads * headDim));
+            b.execute(new Op.Attention(Harness.f32(b, q, 1, heads * headDim), Harness.f32(b, k, ctx, headDim),
+                    Harness.f32(b, v, ctx, headDim), heads, 1, ctx - 1, 0.25f, dst));
+            float[] expected = new float[heads * headDim];
+            ReferenceOps.attention(q, 1, heads, 1, headDim, k, v, ctx - 1, 0.25f, expected);
+            float[] actual = Harness.read(b, dst);
+            // The head whose score is +inf comes out non-finite; the other one (score −inf: weight 0) stays finite.
+            assertTrue(!Float.isFinite(expected[0]) || !Float.isFinite(expected[headDim]), "an infinite score reaches the output");
+            for (int i = 0; i < expected.length; i++) {
+                if (Float.isFinite(expected[i])) assertEquals(expected[i], actual[i], 1e-5f * Math.max(1, Math.abs(expected[i])), "element " + i);
+                else assertTrue(!Float.isFinite(actual[i]), "element " + i + ": " + actual[i]);
+            }
+        }
+    }
+
     @Test
     void rowsOutsideTheTensorsAreRefusedBeforeTheNativeCall() {
         Assumptions.assumeTrue(NativeKernels.isAvailable(), NativeKernels::unavailabilityCause);

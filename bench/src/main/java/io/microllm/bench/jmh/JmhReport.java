@@ -39,14 +39,14 @@ public final class JmhReport {
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
         System.out.printf("Read bandwidth (median GB/s): 1 thread %.1f, 2 threads %.1f%n", read1, read2);
 
-        table(results, "matVec", "| backend | type | rows x cols | weights MiB | threads | GB/s median (min-max) | % of 1-thread read | % of 2-thread read |",
-                "|---|---|---|---:|---:|---:|---:|---:|", (r, p) -> {
+        table(results, "matVec", "| backend | type | rows x cols | weights MiB | threads | GB/s median (min-max) | % of 1-thread read | % of 2-thread read | GFLOP/s |",
+                "|---|---|---|---:|---:|---:|---:|---:|---:|", (r, p) -> {
                     double median = median(r, "gigabytes");
                     Result<?> g = r.getSecondaryResults().get("gigabytes");
-                    return String.format("| %s | %s | %s | %.1f | %s | %.1f (%.1f-%.1f) | %.0f%% | %.0f%% |", p.getParam("backendName"),
+                    return String.format("| %s | %s | %s | %.1f | %s | %.1f (%.1f-%.1f) | %.0f%% | %.0f%% | %.1f |", p.getParam("backendName"),
                             p.getParam("type"), p.getParam("shape"), weightMiB(p.getParam("type"), p.getParam("shape")),
                             threads(p), median, g.getStatistics().getMin(), g.getStatistics().getMax(),
-                            100 * median / read1, 100 * median / read2);
+                            100 * median / read1, 100 * median / read2, median(r, "gflop"));
                 });
         table(results, "attention", "| backend | heads | context | cache | threads | µs per op | GB/s (K, V read) | GFLOP/s |",
                 "|---|---|---:|---|---:|---:|---:|---:|", (r, p) -> String.format("| %s | %s | %s | %s | %s | %.1f | %.1f | %.1f |",

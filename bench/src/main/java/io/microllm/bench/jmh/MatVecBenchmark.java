@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * through ServiceLoader with {@code -p backendName=opencl} or {@code cpu,opencl,tornado}; tornado needs TornadoVM's
  * JVM flags in the fork, which {@code bench/jmh} adds), as generation runs it.
  * Reported as weight bytes read per second: the {@code gigabytes} counter adds the weight tensor's GGUF size
- * ({@code rows · cols / blockSize · blockBytes}) per op; x (in·4 bytes) and dst are not counted.
+ * ({@code rows · cols / blockSize · blockBytes}) per op; x (in·4 bytes) and dst are not counted. {@code gflop}
+ * adds {@code 2 · rows · cols} per op (a multiply and an add per weight; dequantization is not counted).
  * Shapes are {@code rows x cols} = {@code out x in}: SmolLM-135M's 576x576 (attention), 1536x576 (FFN up),
  * 49152x576 (output head), and the 4096x4096 / 16384x4096 of a 7B-class model. K-quant rows are whole
  * 256-element super-blocks, so Q4_K and Q6_K at 576 columns fail in set-up (JMH reports them as errors and
@@ -68,6 +69,7 @@ public class MatVecBenchmark {
     private Backend backend;
     private Op.MatMul matVec;
     private long weightBytes;
+    private double flop;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -81,6 +83,7 @@ public class MatVecBenchmark {
         arena = Arena.ofShared();
         Tensor w = backend.upload(t, Shape.of(rows, cols), weights(arena, t, rows, cols, rnd));
         weightBytes = w.byteSize();
+        flop = 2.0 * rows * cols;
         Tensor x = backend.allocate(TensorType.F32, Shape.of(1, cols));
         float[] xs = new float[cols];
         for (int i = 0; i < cols; i++) xs[i] = (float) rnd.nextGaussian();
@@ -118,9 +121,10 @@ public class MatVecBenchmark {
     }
 
     @Benchmark
-    public void matVec(ByteCounter bytes) {
+    public void matVec(ByteCounter bytes, FlopCounter flops) {
         backend.execute(matVec);
         backend.synchronize(); // device backends enqueue: time the finished op
         bytes.add(weightBytes);
+        flops.add(flop);
     }
 }
