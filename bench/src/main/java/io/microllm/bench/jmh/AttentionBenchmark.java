@@ -1,29 +1,18 @@
 package io.microllm.bench.jmh;
 
 import io.microllm.spi.Backend;
-import io.microllm.spi.BackendOptions;
-import io.microllm.spi.Backends;
 import io.microllm.spi.Op;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
 import io.microllm.spi.TensorType;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One generated token's attention over {@code context} cached positions (one layer), as decoding runs it:
@@ -36,13 +25,7 @@ import java.util.concurrent.TimeUnit;
  *       the weighted sum; the softmax's ~5·context per head is not counted).</li>
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class AttentionBenchmark {
+public class AttentionBenchmark extends BackendBenchmark {
 
     @Param({"smollm2-135m", "qwen3-0.6b"})
     public String heads;
@@ -54,13 +37,6 @@ public class AttentionBenchmark {
     @Param({"F16"})
     public String cache;
 
-    @Param({"cpu"})
-    public String backendName;
-
-    /** Worker threads; 0 = the backend's default. */
-    @Param({"1", "0"})
-    public int threads;
-
     private Backend backend;
     private Op.Attention attention;
     private long bytes;
@@ -71,8 +47,7 @@ public class AttentionBenchmark {
         boolean smol = heads.equals("smollm2-135m");
         int nHead = smol ? 9 : 16, nKv = smol ? 3 : 8, headDim = smol ? 64 : 128;
         TensorType cacheType = TensorType.valueOf(cache);
-        Backends backends = Backends.discover();
-        backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
+        backend = openBackend();
         Random rnd = new Random(42);
         Tensor q = backend.allocate(TensorType.F32, Shape.of(1, nHead * headDim));
         backend.write(q, MemorySegment.ofArray(gaussian(rnd, nHead * headDim)));

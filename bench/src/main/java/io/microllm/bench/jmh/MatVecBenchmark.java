@@ -2,30 +2,19 @@ package io.microllm.bench.jmh;
 
 import io.microllm.kernels.quant.Quantize;
 import io.microllm.spi.Backend;
-import io.microllm.spi.BackendOptions;
-import io.microllm.spi.Backends;
 import io.microllm.spi.Op;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
 import io.microllm.spi.TensorType;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One token's mat-vec ({@code MatMul} with x {@code [1, in]}) through a backend (default cpu; any provider found
@@ -43,27 +32,13 @@ import java.util.concurrent.TimeUnit;
  * backend it holds the kernel's JIT compilation (TornadoVM: Java to OpenCL C, then the driver's build) and the
  * weights' transfer, which JMH's warm-up would otherwise hide.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class MatVecBenchmark {
+public class MatVecBenchmark extends BackendBenchmark {
 
     @Param({"Q8_0", "Q4_0", "Q4_K", "Q6_K", "F16"})
     public String type;
 
     @Param({"576x576", "1536x576", "49152x576", "4096x4096", "16384x4096"})
     public String shape;
-
-    /** A backend choice as {@code --backend} takes it: "cpu", "opencl", "opencl:0.0". */
-    @Param({"cpu"})
-    public String backendName;
-
-    /** Worker threads; 0 = the backend's default, one per physical core (the cpu backend's setting). */
-    @Param({"1", "0"})
-    public int threads;
 
     private Arena arena;
     private Backend backend;
@@ -77,8 +52,7 @@ public class MatVecBenchmark {
         int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
         int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
         long start = System.nanoTime();
-        Backends backends = Backends.discover();
-        backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
+        backend = openBackend();
         Random rnd = new Random(42);
         arena = Arena.ofShared();
         Tensor w = backend.upload(t, Shape.of(rows, cols), weights(arena, t, rows, cols, rnd));

@@ -1,30 +1,20 @@
 package io.microllm.bench.jmh;
 
 import io.microllm.spi.Backend;
-import io.microllm.spi.BackendOptions;
-import io.microllm.spi.Backends;
 import io.microllm.spi.Op;
 import io.microllm.spi.RopeMode;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
 import io.microllm.spi.TensorType;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * RMSNorm (with its weight) and RoPE (NORM mode, head dim 64, all dimensions rotated) on F32 rows
@@ -37,26 +27,13 @@ import java.util.concurrent.TimeUnit;
  *       is 4 multiplies and 2 adds; the sines and cosines are not counted).</li>
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RowOpsBenchmark {
+public class RowOpsBenchmark extends BackendBenchmark {
 
     @Param({"RmsNorm", "Rope"})
     public String op;
 
     @Param({"1x576", "1x2048", "64x576"})
     public String shape;
-
-    @Param({"cpu"})
-    public String backendName;
-
-    /** Worker threads; 0 = the backend's default. */
-    @Param({"1", "0"})
-    public int threads;
 
     private Backend backend;
     private Op rowOp;
@@ -67,8 +44,7 @@ public class RowOpsBenchmark {
     public void setup() {
         int rows = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
         int cols = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
-        Backends backends = Backends.discover();
-        backend = backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
+        backend = openBackend();
         Random rnd = new Random(42);
         Tensor x = f32(rnd, rows, cols), dst = backend.allocate(TensorType.F32, Shape.of(rows, cols));
         bytes = 2L * rows * cols * 4;
