@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The optional native int8 mat-vec kernels of {@code src/main/c} (see {@code microllm_cpu.h} for why they exist),
@@ -39,6 +38,9 @@ final class NativeKernels {
     /** Activation bytes per block: {@code mllm_q8_32} (32 values) and {@code mllm_q8_256} (256 values). */
     private static final int Q8_32_BYTES = 72, Q8_256_BYTES = 292;
 
+    /** The calls are short and never call back into Java, so the thread-state transition is skipped. (Before LOADED: load() uses it.) */
+    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+
     private static final Object LOADED = load();
 
     private final String instructions;
@@ -48,25 +50,24 @@ final class NativeKernels {
 
     private NativeKernels(SymbolLookup lib, int level) {
         instructions = level == 2 ? "AVX-512 VNNI" : "AVX2";
-        Linker linker = Linker.nativeLinker();
         var address = ValueLayout.ADDRESS;
-        FunctionDescriptor quantize = FunctionDescriptor.of(ValueLayout.JAVA_INT, address, ValueLayout.JAVA_LONG, address);
-        quantize32 = linker.downcallHandle(lib.find("mllm_quantize_q8_32").orElseThrow(), quantize, Linker.Option.critical(false));
-        quantize256 = lib.find("mllm_quantize_q8_256").map(s -> linker.downcallHandle(s, quantize, Linker.Option.critical(false))).orElse(null);
-        FunctionDescriptor matVec = FunctionDescriptor.ofVoid(address, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, address, address);
         var i32 = ValueLayout.JAVA_INT;
-        attentionHead = linker.downcallHandle(lib.find("mllm_attention_head").orElseThrow(), FunctionDescriptor.of(i32,
-                address, address, ValueLayout.JAVA_LONG, i32, address, ValueLayout.JAVA_LONG, i32, i32, i32,
-                ValueLayout.JAVA_FLOAT, address, address), Linker.Option.critical(false));
+        FunctionDescriptor quantize = FunctionDescriptor.of(i32, address, ValueLayout.JAVA_LONG, address);
+        quantize32 = handle(lib, "mllm_quantize_q8_32", quantize);
+        quantize256 = handle(lib, "mllm_quantize_q8_256", quantize);
+        attentionHead = handle(lib, "mllm_attention_head", FunctionDescriptor.of(i32, address, address, ValueLayout.JAVA_LONG,
+                i32, address, ValueLayout.JAVA_LONG, i32, i32, i32, ValueLayout.JAVA_FLOAT, address, address));
+        FunctionDescriptor matVec = FunctionDescriptor.ofVoid(address, ValueLayout.JAVA_LONG, i32, i32, i32, address, address);
         for (TensorType type : new TensorType[] {TensorType.Q4_0, TensorType.Q8_0, TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K}) {
-            if (type.blockSize() == 256 && quantize256 == null) continue;
-            String name = "mllm_matvec_" + type.name().toLowerCase(Locale.ROOT).replace("_k", "_K");
-            Optional<MemorySegment> symbol = (level == 2 ? lib.find(name + "_vnni") : Optional.<MemorySegment>empty())
-                    .or(() -> lib.find(name + "_avx2"));
-            // Critical: the calls are short and never call back, so the thread-state transition is skipped.
-            symbol.ifPresent(s -> matVecs.put(type, linker.downcallHandle(s, matVec, Linker.Option.critical(false))));
+            String name = "mllm_matvec_" + type.name().toLowerCase(Locale.ROOT).replace("_k", "_K") + (level == 2 ? "_vnni" : "_avx2");
+            matVecs.put(type, handle(lib, name, matVec));
         }
+    }
+
+    /** A missing symbol means a broken build: it fails the load, which reports it as the unavailability cause. */
+    private static MethodHandle handle(SymbolLookup lib, String symbol, FunctionDescriptor signature) {
+        MemorySegment address = lib.find(symbol).orElseThrow(() -> new IllegalStateException("the library has no " + symbol));
+        return Linker.nativeLinker().downcallHandle(address, signature, CRITICAL);
     }
 
     /** True when the library is built into this jar, loads, and the CPU has what its kernels need. */

@@ -1,6 +1,5 @@
 package io.microllm.bench.jmh;
 
-import io.microllm.spi.Backend;
 import io.microllm.spi.Op;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
@@ -9,7 +8,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -37,7 +35,6 @@ public class AttentionBenchmark extends BackendBenchmark {
     @Param({"F16"})
     public String cache;
 
-    private Backend backend;
     private Op.Attention attention;
     private long bytes;
     private double flop;
@@ -72,9 +69,6 @@ public class AttentionBenchmark extends BackendBenchmark {
         for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
         return a;
     }
-
-    @TearDown(Level.Trial)
-    public void tearDown() { backend.close(); }
 
     @Benchmark
     public void attention(ByteCounter read, FlopCounter flops) {

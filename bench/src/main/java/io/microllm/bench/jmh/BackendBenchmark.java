@@ -5,12 +5,14 @@ import io.microllm.spi.BackendOptions;
 import io.microllm.spi.Backends;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the per-op benchmarks share (JMH reads annotations and parameters from the superclass): one fork with the
  * JVM flags microllm needs, 3 warm-up and 5 measured one-second iterations, throughput per second, and the backend
- * under test by name with its thread count.
+ * under test by name with its thread count, closed after each trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,9 +38,15 @@ public abstract class BackendBenchmark {
     @Param({"1", "0"})
     public int threads;
 
+    /** The backend under test, opened by the subclass's set-up with {@link #openBackend}, closed after the trial. */
+    protected Backend backend;
+
     /** The chosen backend, found through ServiceLoader like the CLI finds it. */
     protected Backend openBackend() {
         Backends backends = Backends.discover();
         return backends.open(backends.choose(backendName), BackendOptions.defaults().withThreads(threads));
     }
+
+    @TearDown(Level.Trial)
+    public void closeBackend() { backend.close(); }
 }

@@ -1,7 +1,6 @@
 package io.microllm.bench.jmh;
 
 import io.microllm.kernels.quant.Quantize;
-import io.microllm.spi.Backend;
 import io.microllm.spi.Op;
 import io.microllm.spi.Shape;
 import io.microllm.spi.Tensor;
@@ -41,7 +40,6 @@ public class MatVecBenchmark extends BackendBenchmark {
     public String shape;
 
     private Arena arena;
-    private Backend backend;
     private Op.MatMul matVec;
     private long weightBytes;
     private double flop;
@@ -89,10 +87,7 @@ public class MatVecBenchmark extends BackendBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
-        backend.close();
-        arena.close();
-    }
+    public void closeArena() { arena.close(); }
 
     @Benchmark
     public void matVec(ByteCounter bytes, FlopCounter flops) {

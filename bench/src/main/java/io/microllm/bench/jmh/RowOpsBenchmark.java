@@ -1,6 +1,5 @@
 package io.microllm.bench.jmh;
 
-import io.microllm.spi.Backend;
 import io.microllm.spi.Op;
 import io.microllm.spi.RopeMode;
 import io.microllm.spi.Shape;
@@ -8,10 +7,8 @@ import io.microllm.spi.Tensor;
 import io.microllm.spi.TensorType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -35,7 +32,6 @@ public class RowOpsBenchmark extends BackendBenchmark {
     @Param({"1x576", "1x2048", "64x576"})
     public String shape;
 
-    private Backend backend;
     private Op rowOp;
     private long bytes;
     private double flop;
@@ -64,9 +60,6 @@ public class RowOpsBenchmark extends BackendBenchmark {
         backend.write(t, MemorySegment.ofArray(a));
         return t;
     }
-
-    @TearDown(Level.Trial)
-    public void tearDown() { backend.close(); }
 
     @Benchmark
     public void rowOp(ByteCounter written, FlopCounter flops) {
